@@ -1,0 +1,212 @@
+"""The organisational tree and the people in it: the backbone of office-scoped permissions."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgUnit(models.Model):
+    """One unit of the city administration: Referat > Amt > Abteilung > Sachgebiet."""
+
+    class Kind(models.TextChoices):
+        REFERAT = "referat", _("Referat")
+        AMT = "amt", _("Amt")
+        ABTEILUNG = "abteilung", _("Abteilung")
+        SACHGEBIET = "sachgebiet", _("Sachgebiet")
+
+    # Which kind of unit may be the parent of which; a Referat is a root.
+    PARENT_KIND = {
+        Kind.REFERAT: None,
+        Kind.AMT: Kind.REFERAT,
+        Kind.ABTEILUNG: Kind.AMT,
+        Kind.SACHGEBIET: Kind.ABTEILUNG,
+    }
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    number = models.CharField(
+        _("Nummer"),
+        max_length=20,
+        blank=True,
+        help_text=_("Die Nummer der Organisationseinheit, z. B. „32“ oder „32.1“."),
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("übergeordnete Einheit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("Organisationseinheit")
+        verbose_name_plural = _("Organisationseinheiten")
+        ordering = ["number", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~models.Q(number=""),
+                name="orgunit_number_unique",
+                violation_error_message=_("Diese Nummer ist bereits vergeben."),
+            ),
+        ]
+        permissions = [("manage_staff", _("Personaldaten der Einheit pflegen"))]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.name}" if self.number else self.name
+
+    def clean(self) -> None:
+        expected = self.PARENT_KIND.get(self.kind)
+        if expected is None and self.parent_id is not None:
+            raise ValidationError({"parent": _("Ein Referat hat keine übergeordnete Einheit.")})
+        if expected is not None:
+            if self.parent is None:
+                raise ValidationError(
+                    {
+                        "parent": _("Bitte die übergeordnete Einheit (%(kind)s) angeben.")
+                        % {"kind": OrgUnit.Kind(expected).label}
+                    }
+                )
+            if self.parent.kind != expected:
+                raise ValidationError(
+                    {
+                        "parent": _("Die übergeordnete Einheit muss ein %(kind)s sein.")
+                        % {"kind": OrgUnit.Kind(expected).label}
+                    }
+                )
+
+    @property
+    def amt(self) -> "OrgUnit | None":
+        """The Amt this unit belongs to (itself for an Amt, None for a Referat)."""
+        unit = self
+        while unit is not None:
+            if unit.kind == self.Kind.AMT:
+                return unit
+            unit = unit.parent
+        return None
+
+
+class Person(models.Model):
+    """A member of staff with the official data that HR maintains (P6)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzerkonto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    personnel_number = models.CharField(_("Personalnummer"), max_length=20, unique=True)
+    first_name = models.CharField(_("Vorname"), max_length=100)
+    last_name = models.CharField(_("Nachname"), max_length=100)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("Organisationseinheit"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    further_units = models.ManyToManyField(
+        OrgUnit,
+        verbose_name=_("weitere Organisationseinheiten"),
+        blank=True,
+        related_name="further_members",
+    )
+    function = models.CharField(_("Funktion"), max_length=200, blank=True)
+    phone = models.CharField(_("Telefon (dienstlich)"), max_length=40, blank=True)
+    email = models.EmailField(_("E-Mail (dienstlich)"), blank=True)
+    room = models.CharField(_("Raum"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class OfficeRole(models.Model):
+    """A role a person holds for one Amt, on top of being a member of it."""
+
+    class Role(models.TextChoices):
+        DIGITAL_MOVER = "digital_mover", _("Digital Mover")
+        REDAKTION = "redaktion", _("Redaktion")
+        PERSONAL = "personal", _("Personalsachbearbeitung")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="office_roles"
+    )
+    amt = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("Amt"),
+        on_delete=models.CASCADE,
+        related_name="office_roles",
+        limit_choices_to={"kind": OrgUnit.Kind.AMT},
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("Rolle im Amt")
+        verbose_name_plural = _("Rollen im Amt")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "amt", "role"], name="officerole_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()} ({self.amt})"
+
+    def clean(self) -> None:
+        if self.amt_id and self.amt.kind != OrgUnit.Kind.AMT:
+            raise ValidationError({"amt": _("Rollen werden nur für ein Amt vergeben.")})
+
+
+class OfficeGroup(models.Model):
+    """The Django group that mirrors one role in one Amt; kept in sync by the services.
+
+    Wagtail page permissions and guardian object permissions are granted to these groups,
+    so the directory is the single source of who may do what in which Amt.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", _("Mitarbeitende")
+        DIGITAL_MOVERS = "digital_movers", _("Digital Movers")
+        REDAKTION = "redaktion", _("Redaktion")
+        PERSONAL = "personal", _("Personalsachbearbeitung")
+
+    amt = models.ForeignKey(
+        OrgUnit, verbose_name=_("Amt"), on_delete=models.CASCADE, related_name="office_groups"
+    )
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    group = models.OneToOneField(
+        Group, verbose_name=_("Gruppe"), on_delete=models.CASCADE, related_name="office_group"
+    )
+
+    class Meta:
+        verbose_name = _("Amtsgruppe")
+        verbose_name_plural = _("Amtsgruppen")
+        constraints = [
+            models.UniqueConstraint(fields=["amt", "kind"], name="officegroup_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.group.name
+
+
+# Which office group a role puts its holder in.
+ROLE_GROUP_KIND = {
+    OfficeRole.Role.DIGITAL_MOVER: OfficeGroup.Kind.DIGITAL_MOVERS,
+    OfficeRole.Role.REDAKTION: OfficeGroup.Kind.REDAKTION,
+    OfficeRole.Role.PERSONAL: OfficeGroup.Kind.PERSONAL,
+}
