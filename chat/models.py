@@ -1,0 +1,1 @@
+"""Chat rooms and messages; the models come with the chat issue."""

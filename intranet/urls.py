@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from intranet import views
+
+# S7: these are the only URLs an anonymous visitor may open (static files are served by
+# WhiteNoise before any view). Every other URL needs a login; tests/intranet walks them all.
+PUBLIC_URL_NAMES = {"login", "set_language", "healthz"}
+
+urlpatterns = [
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switch must work on the login page too; it only sets a cookie.
+    path("sprache/", login_not_required(set_language), name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    # Wagtail brings two login pages of its own; both hand over to the portal's one login.
+    path("admin/login/", views.login_elsewhere, name="wagtailadmin_login_redirect"),
+    path("_util/login/", views.login_elsewhere, name="wagtailcore_login_redirect"),
+    path("barrierefreiheit/", views.accessibility_statement, name="accessibility"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("dokumente/", include(wagtaildocs_urls)),
+    path("personen/", include("directory.urls")),
+    path("wissen/", include("wiki.urls")),
+    path("chat/", include("chat.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))
