@@ -1,0 +1,87 @@
+"""Shared fixtures: services check, people in Ämter, logged-in clients, a daphne server."""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.support.factories import PersonFactory, amt_with_groups
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 3
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_configure(config):
+    """Under CI an unreachable service fails the run loudly instead of skipping tests."""
+    problems = []
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url.startswith("postgres") and not _reachable(database_url, 5432):
+        problems.append(f"PostgreSQL unter DATABASE_URL={database_url} ist nicht erreichbar")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url and not _reachable(redis_url, 6379):
+        problems.append(f"Redis unter REDIS_URL={redis_url} ist nicht erreichbar")
+    if problems:
+        pytest.exit("; ".join(problems), returncode=3)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's event loop stays in the main thread once started."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        if IN_CI and os.environ.get("PORTAL_REQUIRE_REDIS") == "1":
+            pytest.fail("REDIS_URL fehlt, obwohl dieser CI-Lauf Redis verlangt")
+        pytest.skip("REDIS_URL ist nicht gesetzt: dieser Test braucht einen echten Redis-Server")
+    return url
+
+
+@pytest.fixture
+def amt_32(db):
+    return amt_with_groups(number="32", name="Amt für öffentliche Ordnung")
+
+
+@pytest.fixture
+def amt_50(db):
+    return amt_with_groups(number="50", name="Sozialamt", referat_number="SI")
+
+
+@pytest.fixture
+def person_in_32(amt_32):
+    return PersonFactory(unit=amt_32, first_name="Lena", last_name="Müller")
+
+
+@pytest.fixture
+def person_in_50(amt_50):
+    return PersonFactory(unit=amt_50, first_name="Jörg", last_name="Weiß")
+
+
+@pytest.fixture
+def client_32(client, person_in_32):
+    client.force_login(person_in_32.user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def daphne_server(django_db_setup, django_db_blocker):
+    """The real ASGI app under daphne, reading the test database (and Redis, if set)."""
+    from tests.support.server import DaphneServer
+
+    server = DaphneServer()
+    server.start()
+    yield server
+    server.stop()

@@ -1,0 +1,44 @@
+"""S4: `manage.py check --deploy` passes with production settings from the environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_deploy_passes_with_production_environment():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "intranet.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-secret-" + "x7Kq9Lm2Pz" * 4,
+        "ALLOWED_HOSTS": "portal.stadt.example",
+        "CSRF_TRUSTED_ORIGINS": "https://portal.stadt.example",
+        "SECURE_SSL_REDIRECT": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_settings_refuse_to_start_without_secret_key():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "intranet.settings", "DEBUG": "0"}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY fehlt" in result.stderr

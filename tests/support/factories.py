@@ -1,0 +1,60 @@
+"""Factories for people and units; they write through the services like the portal does."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from directory import services
+from directory.models import OrgUnit, Person
+
+TEST_PASSWORD = "Test-Passwort-2026"
+
+
+def referat(number: str = "SOS", name: str = "Referat Sicherheit, Ordnung und Sport") -> OrgUnit:
+    existing = OrgUnit.objects.filter(number=number).first()
+    return existing or services.org_unit_create(kind=OrgUnit.Kind.REFERAT, number=number, name=name)
+
+
+def amt_with_groups(*, number: str, name: str, referat_number: str = "SOS") -> OrgUnit:
+    return services.org_unit_create(
+        kind=OrgUnit.Kind.AMT, number=number, name=name, parent=referat(referat_number)
+    )
+
+
+def abteilung(*, amt: OrgUnit, suffix: str = "1", name: str = "Bürgerservice") -> OrgUnit:
+    return services.org_unit_create(
+        kind=OrgUnit.Kind.ABTEILUNG, number=f"{amt.number}.{suffix}", name=name, parent=amt
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"nutzer{n}")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """Creates a Person with a user account through `person_create`, so groups are synced."""
+
+    class Meta:
+        model = Person
+
+    personnel_number = factory.Sequence(lambda n: f"T{n:06d}")
+    first_name = "Kim"
+    last_name = factory.Sequence(lambda n: f"Beispiel{n}")
+    function = "Sachbearbeitung"
+    phone = factory.Sequence(lambda n: f"0711 216-{10000 + n}")
+    email = factory.Sequence(lambda n: f"person{n}@stadt.example")
+    room = "Rathaus, Zi. 1.101"
+    user = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.person_create(**kwargs)
