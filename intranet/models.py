@@ -1,5 +1,8 @@
 """The site shell's Wagtail pages: the home page (Startseite) is the root of the site."""
 
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -21,3 +24,56 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("Startseite")
         verbose_name_plural = _("Startseiten")
+
+
+class AuditEntry(models.Model):
+    """One administrative action (P9): who did what to which object, and when.
+
+    Append-only: the application never updates or deletes an entry; only the retention
+    purge removes entries past their period. Reads are never recorded.
+    """
+
+    created_at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ausgeführt von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("Aktion"), max_length=100)
+    target_type = models.CharField(_("Objektart"), max_length=100, blank=True)
+    target_id = models.CharField(_("Objekt-ID"), max_length=100, blank=True)
+    summary = models.CharField(_("Zusammenfassung"), max_length=300, blank=True)
+    changes = models.JSONField(_("Änderungen"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokolleinträge")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.action} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Protokolleinträge können nicht geändert werden.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Protokolleinträge werden nur durch die Aufbewahrungsfrist gelöscht.")
+
+
+class FeatureSwitch(models.Model):
+    """The city-wide on/off state of a feature subject to co-determination (features.py)."""
+
+    key = models.CharField(_("Funktion"), max_length=50, unique=True)
+    enabled = models.BooleanField(_("eingeschaltet"))
+
+    class Meta:
+        verbose_name = _("Funktionsschalter")
+        verbose_name_plural = _("Funktionsschalter")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {'an' if self.enabled else 'aus'}"

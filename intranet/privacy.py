@@ -1,0 +1,27 @@
+"""Personal data of the site shell, for the privacy register (intranet.privacy_register)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from intranet.privacy_register import (
+    LEGAL_BASIS_OPERATION,
+    Audience,
+    EndOfRetention,
+    PersonalField,
+)
+
+PERSONAL_DATA = [
+    PersonalField(
+        model="intranet.AuditEntry",
+        fields=("actor", "created_at", "action", "target_type", "target_id", "summary", "changes"),
+        category=_("Protokoll der Verwaltungsaktionen"),
+        purpose=_(
+            "Nachvollziehen, wer Personaldaten, Berechtigungen, Importe und Funktionsschalter "
+            "geändert hat. Lesezugriffe werden nie protokolliert."
+        ),
+        visible_to=(Audience.ADMINS, Audience.HR),
+        legal_basis=LEGAL_BASIS_OPERATION,
+        retention=_("2 Jahre"),
+        retention_days=730,
+        at_end=EndOfRetention.DELETE,
+    ),
+]
