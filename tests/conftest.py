@@ -1,5 +1,6 @@
 """Shared fixtures: services check, people in Ämter, logged-in clients, a daphne server."""
 
+import inspect
 import os
 import socket
 from urllib.parse import urlparse
@@ -38,6 +39,18 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright's event loop stays in the main thread once started."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _close_connections_of_async_tests(request):
+    """Async tests reach the database from asgiref's single sync thread; close that thread's
+    connection afterwards, or PostgreSQL can't drop the test database at the end."""
+    yield
+    if inspect.iscoroutinefunction(getattr(request, "function", None)):
+        from asgiref.sync import SyncToAsync
+        from django.db import connections
+
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture
@@ -84,4 +97,5 @@ def daphne_server(django_db_setup, django_db_blocker):
     server = DaphneServer()
     server.start()
     yield server
-    server.stop()
+    with django_db_blocker.unblock():
+        server.stop()

@@ -34,6 +34,23 @@ def test_database_url() -> str:
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
 
 
+def wait_for_other_connections_to_close(timeout: float = 5.0) -> None:
+    """PostgreSQL notices a finished server's connections a moment later; the test database
+    can only be dropped once they are gone."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.1)
+
+
 class DaphneServer:
     def __init__(self, *, port: int | None = None, extra_env: dict[str, str] | None = None):
         self.port = port or free_port()
@@ -102,6 +119,7 @@ class DaphneServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+        wait_for_other_connections_to_close()
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
