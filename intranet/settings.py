@@ -132,7 +132,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default, which kills the
+                # layer's blocking BZPOPMIN (also 5 s) and with it every idle WebSocket
+                # (django/channels_redis#422). Wait a little longer than the pop instead.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "portal"),
                 "capacity": 1500,
                 "expiry": 60,
