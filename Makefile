@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test assets chromium collectstatic lint deploy-check clean
+.PHONY: run test install install-test assets chromium nginx collectstatic lint deploy-check cluster bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,20 @@ collectstatic: install
 
 test: install-test chromium collectstatic
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || { \
+		echo "Installing Debian's nginx for the cluster"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx >/dev/null; }
+
+# A production-like cluster on loopback: nginx + 2 daphne + PostgreSQL + Redis (Ctrl+C stops it).
+cluster: install-test nginx
+	$(PY) -m bench.cluster
+
+# Every benchmark in bench/, each against its reference in the same run; writes bench/RESULTS.md.
+bench: install-test nginx
+	$(PY) -m bench.run_all
 
 lint: install-test
 	$(PY) -m ruff check .
