@@ -45,7 +45,7 @@ run: install
 collectstatic: install
 	SECRET_KEY=collectstatic-only $(PY) manage.py collectstatic --noinput -v0
 
-test: install-test chromium collectstatic
+test: install-test chromium nginx collectstatic
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 nginx:

@@ -128,14 +128,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer and cache ----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    from redis.asyncio.retry import Retry as AsyncRetry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, which kills the
-                # layer's blocking BZPOPMIN (also 5 s) and with it every idle WebSocket
-                # (django/channels_redis#422). Wait a little longer than the pop instead.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # redis-py 8 reads with a 5 s socket timeout by default, which kills
+                        # the layer's blocking BZPOPMIN (also 5 s) and with it every idle
+                        # WebSocket (django/channels_redis#422). Wait a little longer instead.
+                        "socket_timeout": 10,
+                        # After a Redis restart the pooled connections are dead; reconnect
+                        # instead of failing the next handshake.
+                        "retry": AsyncRetry(ExponentialBackoff(cap=1, base=0.05), 3),
+                        "retry_on_error": [RedisConnectionError],
+                    }
+                ],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "portal"),
                 "capacity": 1500,
                 "expiry": 60,
@@ -147,6 +161,10 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {
+                "retry": Retry(ExponentialBackoff(cap=1, base=0.05), 3),
+                "retry_on_error": [RedisConnectionError],
+            },
         }
     }
 else:

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.factories import PersonFactory, amt_with_groups
+from tests.support.factories import PersonFactory, amt_with_groups, site_root_ensure
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -36,6 +36,7 @@ def pytest_configure(config):
         pytest.exit("; ".join(problems), returncode=3)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright's event loop stays in the main thread once started."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
@@ -61,6 +62,11 @@ def redis_url():
             pytest.fail("REDIS_URL fehlt, obwohl dieser CI-Lauf Redis verlangt")
         pytest.skip("REDIS_URL ist nicht gesetzt: dieser Test braucht einen echten Redis-Server")
     return url
+
+
+@pytest.fixture
+def home_page(db):
+    return site_root_ensure()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def _log_in(page, server, username):
     page.wait_for_url(f"{server.url}/")
 
 
-def test_login_and_home_page_are_accessible(daphne_server, page, person_in_32):
+def test_login_and_home_page_are_accessible(daphne_server, page, person_in_32, home_page):
     csp_errors = []
     page.on(
         "console",
@@ -28,6 +28,7 @@ def test_login_and_home_page_are_accessible(daphne_server, page, person_in_32):
     assert serious_violations(page) == []
 
     _log_in(page, daphne_server, person_in_32.user.username)
+    assert page.get_by_role("heading", level=1).inner_text() == "Guten Tag, Lena"
     assert page.get_by_test_id("current-user").inner_text().startswith("Lena Müller")
     assert "32 – Amt für öffentliche Ordnung" in page.get_by_test_id("current-user").inner_text()
     assert page.get_by_role("navigation", name="Hauptnavigation").is_visible()
@@ -54,8 +55,9 @@ def test_skip_link_and_language_switch(daphne_server, page, person_in_32):
     assert serious_violations(page) == []
 
 
-def test_home_page_works_on_a_phone(daphne_server, phone_page, person_in_32):
+def test_home_page_works_on_a_phone(daphne_server, phone_page, person_in_32, home_page):
     _log_in(phone_page, daphne_server, person_in_32.user.username)
+    assert phone_page.get_by_role("heading", level=1).inner_text() == "Guten Tag, Lena"
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"page scrolls sideways on a phone ({width}px)"
     assert serious_violations(phone_page) == []

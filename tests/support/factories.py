@@ -58,3 +58,31 @@ class PersonFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.person_create(**kwargs)
+
+
+def site_root_ensure():
+    """The Wagtail tree as the migrations create it: root page, Startseite, default site.
+
+    Transactional tests flush every table, migration data included, so tests that need
+    the home page after such a test ask for it explicitly.
+    """
+    from wagtail.models import Locale, Page, Site
+
+    from intranet.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        Locale.objects.get_or_create(language_code="de")
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root"))
+        home = root.add_child(
+            instance=HomePage(
+                title="Startseite",
+                slug="startseite",
+                intro="<p>Willkommen im Mitarbeiterportal der Stadtverwaltung.</p>",
+            )
+        )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "root_page": home, "site_name": "Mitarbeiterportal"},
+    )
+    return home
