@@ -21,6 +21,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -59,7 +63,7 @@ cluster: install-test nginx
 	$(PY) -m bench.cluster
 
 # Every benchmark in bench/, each against its reference in the same run; writes bench/RESULTS.md.
-bench: install-test nginx
+bench: $(VENV)/.installed-bench node_modules/.installed nginx
 	$(PY) -m bench.run_all
 
 lint: install-test
