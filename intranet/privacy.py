@@ -30,6 +30,9 @@ PERSONAL_DATA = [
         retention=_("2 Jahre"),
         retention_days=730,
         at_end=EndOfRetention.DELETE,
+        # What was changed may be other people's data; "Meine Daten" shows only that and
+        # when the person acted.
+        masked=("target_id", "summary", "changes"),
     ),
     *privacy_framework.PERSONAL_DATA,
 ]
