@@ -48,6 +48,7 @@ PERSONAL_DATA = [
         legal_basis=LEGAL_BASIS_EMPLOYMENT,
         retention=UNTIL_LEAVING,
         masked=("password",),
+        on_leaving=_("Das Konto wird deaktiviert; eine Anmeldung ist nicht mehr möglich."),
     ),
     PersonalField(
         model="auth.User",
@@ -84,6 +85,7 @@ PERSONAL_DATA = [
         visible_to=(Audience.SELF, Audience.HR, Audience.ADMINS),
         legal_basis=LEGAL_BASIS_EMPLOYMENT,
         retention=_("solange die Rolle besteht; beim Ausscheiden entfernt"),
+        on_leaving=_("Alle Amtsgruppen werden sofort entfernt."),
     ),
     PersonalField(
         model="guardian.UserObjectPermission",
@@ -109,6 +111,9 @@ PERSONAL_DATA = [
             "Sitzungen werden täglich gelöscht"
         ),
         masked=("session_key", "session_data"),
+        on_leaving=_(
+            "Alle Sitzungen werden sofort beendet, offene Verbindungen (Chat) geschlossen."
+        ),
     ),
     # --- Wagtail: editorial work ------------------------------------------------------
     PersonalField(
@@ -119,6 +124,10 @@ PERSONAL_DATA = [
         visible_to=(Audience.COLLEAGUES, Audience.REDAKTION),
         legal_basis=LEGAL_BASIS_EMPLOYMENT,
         retention=WITH_THE_CONTENT,
+        on_leaving=_(
+            "Die Person bleibt als Verantwortliche eingetragen, bis die Digital Movers des "
+            "Amts, die benachrichtigt werden, die Seite einer anderen Person zuweisen."
+        ),
     ),
     PersonalField(
         model="wagtailcore.Page",
@@ -128,6 +137,7 @@ PERSONAL_DATA = [
         visible_to=(Audience.REDAKTION,),
         legal_basis=LEGAL_BASIS_EMPLOYMENT,
         retention=_("bis die Sperre aufgehoben wird"),
+        on_leaving=_("Sperren der Person werden aufgehoben."),
     ),
     PersonalField(
         model="wagtailcore.Revision",
@@ -137,6 +147,9 @@ PERSONAL_DATA = [
         visible_to=(Audience.REDAKTION,),
         legal_basis=LEGAL_BASIS_EMPLOYMENT,
         retention=WITH_THE_CONTENT,
+        on_leaving=_(
+            "Bleibt am Inhalt; der Name erscheint nur im Versionsverlauf für die Redaktion."
+        ),
     ),
     PersonalField(
         model="wagtailcore.PageLogEntry",
@@ -310,5 +323,6 @@ PERSONAL_DATA = [
         legal_basis=LEGAL_BASIS_EMPLOYMENT,
         retention=UNTIL_LEAVING,
         at_end=EndOfRetention.DELETE,
+        on_leaving=_("Wird mit dem Konto gelöscht, wenn das Konto nach der Frist gelöscht wird."),
     ),
 ]

@@ -81,6 +81,9 @@ class PersonalField:
     # Fields "Meine Daten" lists but whose value it does not show: secrets such as a
     # password hash, or labels that may name other people.
     masked: tuple[str, ...] = ()
+    # What offboarding (directory.services.person_deactivate) does with this data when the
+    # person leaves, in German; empty means: nothing at once, the retention period applies.
+    on_leaving: str = ""
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -142,6 +145,11 @@ def personal_models() -> set[str]:
             apps.get_model(label)._meta.label for label in getattr(module, "PERSONAL_MODELS", ())
         }
     return labels
+
+
+def offboarding_plan() -> list[tuple[PersonalField, str]]:
+    """What happens to each kind of personal data when a person leaves (P8)."""
+    return [(entry, str(entry.on_leaving)) for entry in entries() if entry.on_leaving]
 
 
 def entries_by_category() -> dict[str, list[PersonalField]]:

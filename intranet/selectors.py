@@ -71,6 +71,7 @@ class RegisterRow:
     legal_basis: str
     retention: str
     at_end: str
+    on_leaving: str
 
 
 def _field_label(model: type[models.Model], name: str) -> str:
@@ -91,6 +92,7 @@ def register_overview() -> dict[str, list[RegisterRow]]:
                 legal_basis=str(entry.legal_basis),
                 retention=str(entry.retention),
                 at_end=entry.at_end.label,
+                on_leaving=str(entry.on_leaving),
             )
             for entry in category_entries
         ]

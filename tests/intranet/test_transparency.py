@@ -22,6 +22,8 @@ def test_every_employee_sees_every_register_entry(client_32):
     for entry in entries():
         assert escape(str(entry.purpose)) in html
         assert escape(str(entry.category)) in html
+        if entry.on_leaving:
+            assert escape(str(entry.on_leaving)) in html
         assert str(entry.model_class._meta.verbose_name_plural) in html
 
 
@@ -59,3 +61,10 @@ def test_privacy_report_prints_markdown(person_in_32):
     for entry in entries():
         assert f"`{entry.model_label}`" in report
         assert f"### {entry.category}" in report
+
+
+def test_offboarding_plan_covers_account_sessions_profile_and_authorship():
+    from intranet.privacy_register import offboarding_plan
+
+    planned = {entry.model_label for entry, _text in offboarding_plan()}
+    assert {"auth.User", "sessions.Session", "directory.Person", "wagtailcore.Page"} <= planned

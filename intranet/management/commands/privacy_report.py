@@ -35,8 +35,10 @@ def privacy_report_markdown() -> str:
                 f"- Sichtbar für: {', '.join(row.visible_to)}",
                 f"- Rechtsgrundlage: {row.legal_basis}",
                 f"- Aufbewahrung: {row.retention} (danach {row.at_end})",
-                "",
             ]
+            if row.on_leaving:
+                lines.append(f"- Beim Ausscheiden: {row.on_leaving}")
+            lines.append("")
     return "\n".join(lines)
 
 
