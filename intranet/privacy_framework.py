@@ -89,6 +89,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="guardian.UserObjectPermission",
+        title=_("Rechte an einzelnen Objekten"),
         fields=("user", "permission", "content_type", "object_pk"),
         category=CATEGORY_ROLES,
         purpose=_("Einzelne Rechte an einem Objekt, z. B. an einem Chatraum."),
@@ -153,6 +154,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="wagtailcore.PageLogEntry",
+        title=_("Verlauf der Seiten"),
         fields=("user", "timestamp", "action", "label"),
         category=CATEGORY_HISTORY,
         purpose=_(
@@ -168,6 +170,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="wagtailcore.ModelLogEntry",
+        title=_("Verlauf der Verwaltungseinträge"),
         fields=("user", "timestamp", "action", "label"),
         category=CATEGORY_HISTORY,
         purpose=_("Verlauf von Einträgen in der Verwaltung (Personen, Bilder, Dokumente, Konten)."),
@@ -225,6 +228,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="wagtailcore.PageSubscription",
+        title=_("Seitenabonnements"),
         fields=("user", "page", "comment_notifications"),
         category=CATEGORY_SETTINGS,
         purpose=_("Benachrichtigung über neue Kommentare an einer Seite, die Sie abonniert haben."),
@@ -234,6 +238,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="wagtailadmin.EditingSession",
+        title=_("Gleichzeitige Bearbeitung"),
         fields=("user", "content_type", "object_id", "last_seen_at", "is_editing"),
         category=CATEGORY_EDITING,
         purpose=_(
@@ -248,6 +253,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="wagtailadmin.FormState",
+        title=_("Formular-Zwischenstände"),
         fields=("user", "data", "last_updated_at"),
         category=CATEGORY_EDITING,
         purpose=_("Zwischenstand eines Formulars für die Vorschau im Redaktionssystem."),
@@ -260,6 +266,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="wagtailcore.APIToken",
+        title=_("API-Zugangsschlüssel"),
         fields=("user", "name", "key_hash", "prefix", "created", "revoked_at", "last_used_at"),
         category=CATEGORY_ACCOUNT,
         purpose=_(
@@ -291,6 +298,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="wagtailcore.UploadedFile",
+        title=_("Zwischengespeicherte Uploads"),
         fields=("uploaded_by_user", "file"),
         category=CATEGORY_AUTHORSHIP,
         purpose=_("Zwischenablage beim Hochladen mehrerer Bilder oder Dokumente."),

@@ -84,6 +84,13 @@ class PersonalField:
     # What offboarding (directory.services.person_deactivate) does with this data when the
     # person leaves, in German; empty means: nothing at once, the retention period applies.
     on_leaving: str = ""
+    # The data's name on the transparency page and in "Meine Daten"; defaults to the
+    # model's plural verbose name (some third-party models have no German one).
+    title: str = ""
+
+    @property
+    def display_title(self) -> str:
+        return str(self.title or self.model_class._meta.verbose_name_plural)
 
     @property
     def model_class(self) -> type[models.Model]:

@@ -85,7 +85,7 @@ def register_overview() -> dict[str, list[RegisterRow]]:
         overview[category] = [
             RegisterRow(
                 model_label=entry.model_label,
-                model_name=str(entry.model_class._meta.verbose_name_plural),
+                model_name=entry.display_title,
                 field_names=[_field_label(entry.model_class, name) for name in entry.fields],
                 purpose=str(entry.purpose),
                 visible_to=[audience.label for audience in entry.visible_to],
@@ -262,7 +262,7 @@ def personal_data_for_user(
             model = entry.model_class
             data = EntryData(
                 entry=entry,
-                model_name=str(model._meta.verbose_name_plural),
+                model_name=entry.display_title,
                 columns=[(name, _field_label(model, name)) for name in entry.fields],
                 anchor=str(sum(len(listed) for listed in result.values()) + 1),
             )

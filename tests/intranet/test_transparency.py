@@ -24,7 +24,7 @@ def test_every_employee_sees_every_register_entry(client_32):
         assert escape(str(entry.category)) in html
         if entry.on_leaving:
             assert escape(str(entry.on_leaving)) in html
-        assert str(entry.model_class._meta.verbose_name_plural) in html
+        assert escape(entry.display_title) in html
 
 
 def test_features_show_their_current_state(client_32, person_in_32):
