@@ -178,6 +178,8 @@ def rows_for(entry: PersonalField, *, user, subjects: _Subjects) -> models.Query
     if not condition:
         return None
     queryset = manager.filter(condition)
+    if any(model._meta.get_field(name).many_to_many for name in entry.person_fields):
+        queryset = queryset.distinct()  # a row may match through several memberships
     single = [
         name
         for name in entry.fields
