@@ -30,6 +30,7 @@ PERSONAL_DATA = [
         legal_basis=LEGAL_BASIS_EMPLOYMENT,
         retention=_("bis zum Ausscheiden; das Profil wird dann sofort ausgeblendet"),
         at_end=EndOfRetention.DELETE,
+        on_leaving=_("Das Profil wird sofort aus dem Personenverzeichnis und der Suche entfernt."),
     ),
     PersonalField(
         model="directory.Person",

@@ -1,7 +1,7 @@
 """The site shell's Wagtail pages: the home page (Startseite) is the root of the site."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -26,20 +26,49 @@ class HomePage(Page):
         verbose_name_plural = _("Startseiten")
 
 
+# The PostgreSQL trigger (migration 0004) lets a DELETE through only when the purge sets
+# this transaction-local setting, and only for entries older than the retention period.
+AUDIT_PURGE_SETTING = "portal.audit_purge"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """No bulk update or delete through the application; only `purge_before`."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Protokolleinträge können nicht geändert werden.")
+
+    def delete(self):
+        raise PermissionError("Protokolleinträge werden nur durch die Aufbewahrungsfrist gelöscht.")
+
+    def purge_before(self, cutoff) -> int:
+        """Delete entries created before `cutoff`: the retention purge, and nothing else."""
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config(%s, 'on', true)", [AUDIT_PURGE_SETTING])
+            expired = self.filter(created_at__lt=cutoff)
+            deleted, _by_model = models.QuerySet.delete(expired)
+        return deleted
+
+
 class AuditEntry(models.Model):
     """One administrative action (P9): who did what to which object, and when.
 
     Append-only: the application never updates or deletes an entry; only the retention
-    purge removes entries past their period. Reads are never recorded.
+    purge removes entries past their period (enforced by a trigger on PostgreSQL). Reads
+    are never recorded.
     """
 
     created_at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+    # No database constraint and no cascade: deleting an account must neither rewrite
+    # (SET NULL is an UPDATE) nor delete its audit entries; the id stays as it was.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ausgeführt von"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     action = models.CharField(_("Aktion"), max_length=100)
@@ -47,6 +76,8 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("Objekt-ID"), max_length=100, blank=True)
     summary = models.CharField(_("Zusammenfassung"), max_length=300, blank=True)
     changes = models.JSONField(_("Änderungen"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Protokolleintrag")

@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from intranet import views
+from intranet import admin_reports, views
 
 # S7: these are the only URLs an anonymous visitor may open (static files are served by
 # WhiteNoise before any view). Every other URL needs a login; tests/intranet walks them all.
@@ -27,6 +27,11 @@ urlpatterns = [
     path("admin/login/", views.login_elsewhere, name="wagtailadmin_login_redirect"),
     path("_util/login/", views.login_elsewhere, name="wagtailcore_login_redirect"),
     path("barrierefreiheit/", views.accessibility_statement, name="accessibility"),
+    path("transparenz/", views.transparency, name="transparency"),
+    path("meine-daten/", views.my_data, name="my_data"),
+    path("meine-daten/export.json", views.my_data_download, name="my_data_download"),
+    # Per-editor reports (site history, workflows, locked/aging pages): administrators only (P1).
+    path("admin/reports/", include(admin_reports.activity_report_urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
     path("personen/", include("directory.urls")),

@@ -10,7 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from intranet import selectors
 
 HEALTH_TIMEOUT_SECONDS = 2.0
 
@@ -76,3 +81,70 @@ def login_elsewhere(request):
 
 def accessibility_statement(request):
     return render(request, "intranet/accessibility_statement.html")
+
+
+def transparency(request):
+    """ "Welche Daten speichert das Portal?": the register and the co-determined features."""
+    return render(
+        request,
+        "intranet/transparency.html",
+        {
+            "register": selectors.register_overview(),
+            "field_count": selectors.register_field_count(),
+            "features": selectors.feature_states(),
+        },
+    )
+
+
+def _settings_links() -> list[dict]:
+    """The person's own switches live with their parts; link them once those parts exist."""
+    links = []
+    for url_name, label, description in SETTINGS_PAGES:
+        try:
+            links.append({"url": reverse(url_name), "label": label, "description": description})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+SETTINGS_PAGES = [
+    (
+        "chat:settings",
+        _("Präsenz- und Tipp-Anzeige"),
+        _(
+            "Ob andere sehen, dass Sie im Chat sind oder gerade schreiben (aus, bis Sie sie "
+            "einschalten)."
+        ),
+    ),
+    (
+        "directory:profile_edit",
+        _("Freiwillige Profilangaben"),
+        _("Foto, Mobilnummer, Sprachen, Themen und „Über mich“ – und wer sie sehen darf."),
+    ),
+]
+
+
+def my_data(request):
+    """ "Meine Daten": everything stored about the person, by category (P8)."""
+    return render(
+        request,
+        "intranet/my_data.html",
+        {
+            "personal_data": selectors.personal_data_for_user(
+                user=request.user, limit=selectors.PAGE_ROWS_PER_ENTRY, for_display=True
+            ),
+            "settings_links": _settings_links(),
+            "features": selectors.feature_states(),
+            "rows_per_entry": selectors.PAGE_ROWS_PER_ENTRY,
+        },
+    )
+
+
+def my_data_download(request):
+    """The same as JSON, for GDPR Art. 15 and 20. A read: never audited."""
+    export = selectors.personal_data_export(user=request.user)
+    response = JsonResponse(export, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    filename = f"meine-daten-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
