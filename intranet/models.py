@@ -5,8 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+
+from intranet.blocks import QuickLinkBlock
 
 
 class HomePage(Page):
@@ -16,10 +18,24 @@ class HomePage(Page):
         features=["bold", "italic", "link", "ol", "ul"],
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    quick_links = StreamField(
+        [("link", QuickLinkBlock())], verbose_name=_("Schnellzugriffe"), blank=True
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("quick_links")]
 
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["wiki.WikiIndexPage"]
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from wiki import selectors as wiki_selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            wiki_selectors.home_page_context(user=request.user, quick_links=self.quick_links)
+        )
+        return context
 
     class Meta:
         verbose_name = _("Startseite")
