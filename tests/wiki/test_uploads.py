@@ -9,8 +9,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents import get_document_model
 from wagtail.documents.forms import get_document_form
 
-from intranet.blocks import AccessibleImageBlock, TableBlock
-from intranet.blocks import VideoBlock
+from intranet.blocks import AccessibleImageBlock, TableBlock, VideoBlock
 from wiki.models import KnowledgePage
 
 pytestmark = pytest.mark.django_db
