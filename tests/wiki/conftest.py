@@ -98,3 +98,25 @@ def section_32(amt_32):
 @pytest.fixture
 def section_50(amt_50):
     return section_of(amt_50)
+
+
+def site_tree_ensure():
+    """Wagtail's root, the Startseite and the default site, which a transactional test's
+    flush removes (the data migrations that created them don't run again)."""
+    from wagtail.models import Collection, Locale, Page, Site
+
+    from intranet.models import HomePage
+
+    Locale.objects.get_or_create(language_code="de")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePage(title="Startseite", slug="startseite")
+        root.add_child(instance=home)
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    return home
