@@ -60,3 +60,11 @@ def test_central_redaktion_approves_the_city_wide_section(amt_32):
     central = Group.objects.get(name=CENTRAL_REDAKTION_GROUP_NAME)
     task = city_section().get_workflow().tasks.get().specific
     assert list(task.groups.all()) == [central]
+
+
+def test_command_repairs_missing_sections(amt_32):
+    from django.core.management import call_command
+
+    AmtSectionPage.objects.filter(amt=amt_32).delete()
+    call_command("wiki_sections_ensure")
+    assert AmtSectionPage.objects.filter(amt=amt_32).exists()
