@@ -31,3 +31,14 @@ def register_review_report_menu_item():
     return ReviewReportMenuItem(
         _("Zu prüfende Seiten"), reverse("wiki_review_report"), icon_name="date", order=50
     )
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_restricted_pages_in_the_chooser(pages, request):
+    """The page chooser lists the whole tree; restricted titles stay hidden there too."""
+    return pages.exclude(permissions.hidden_q(request.user))
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_restricted_pages_in_the_explorer(parent_page, pages, request):
+    return pages.exclude(permissions.hidden_q(request.user))

@@ -1,15 +1,19 @@
 """A page restricted to Amt 32 never shows up, not even its title, for people outside it:
 not in search, listings, topics, the home page or the sitemap."""
 
+import json
+
 import pytest
 from django.test import Client
 
+from directory.models import OfficeRole
 from intranet.models import HomePage
 from tests.wiki.conftest import (
     add_knowledge_page,
     add_news_page,
     add_training_page,
     city_section,
+    person_with_role,
     restrict_to_amt,
 )
 
@@ -123,3 +127,21 @@ def test_sitemap_needs_login(client):
     response = client.get("/sitemap.xml")
     assert response.status_code == 302
     assert response["Location"].startswith("/anmelden/")
+
+
+def test_admin_page_chooser_hides_restricted_pages(restricted_pages, client, section_32, amt_50):
+    mover_50 = person_with_role(amt_50, OfficeRole.Role.DIGITAL_MOVER)
+    client.force_login(mover_50.user)
+    for url in (
+        f"/admin/choose-page/{section_32.pk}/",
+        "/admin/choose-page/search/?q=Vollstreckung",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = (
+            json.loads(response.content)["html"]
+            if response["Content-Type"].startswith("application/json")
+            else response.content.decode()
+        )
+        assert "öffentliche Hinweise" in html, url
+        assert "Vollstreckungsinnendienst" not in html, url
