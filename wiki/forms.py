@@ -1,8 +1,12 @@
 """Forms of the knowledge pages: the feedback form and the upload checks for documents (S6)."""
 
+import secrets
+from pathlib import PurePath
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
@@ -22,9 +26,17 @@ class FeedbackForm(forms.Form):
     )
 
 
+def server_chosen_name(uploaded_name: str) -> str:
+    """A file name the server chooses: a slug of the original (readable when downloaded)
+    plus a random token, so names can't collide, be guessed or carry paths."""
+    path = PurePath(uploaded_name.replace("\\", "/"))
+    stem = slugify(path.stem)[:50] or "dokument"
+    return f"{stem}-{secrets.token_hex(6)}{path.suffix.lower()}"
+
+
 class PortalDocumentForm(BaseDocumentForm):
-    """S6: uploads are limited in size; the type allowlist is WAGTAILDOCS_EXTENSIONS, which
-    Wagtail's own file validator enforces."""
+    """S6: uploads are limited in size and stored under a server-chosen name; the type
+    allowlist is WAGTAILDOCS_EXTENSIONS, which Wagtail's own file validator enforces."""
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
@@ -33,4 +45,6 @@ class PortalDocumentForm(BaseDocumentForm):
             raise forms.ValidationError(
                 _("Die Datei ist zu groß (höchstens %(limit)s).") % {"limit": filesizeformat(limit)}
             )
+        if uploaded is not None and hasattr(uploaded, "content_type"):  # a new upload
+            uploaded.name = server_chosen_name(uploaded.name)
         return uploaded

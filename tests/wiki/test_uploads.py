@@ -130,3 +130,16 @@ def test_rich_text_from_the_editor_cannot_carry_script(client, mover_32, section
     stored = page.get_latest_revision_as_object().body.raw_data[0]["value"]
     assert "<script>" not in stored
     assert "&lt;script&gt;" in stored
+
+
+def test_documents_are_stored_under_server_chosen_names():
+    form = _form("../../Dienst Plan (final).PDF", b"%PDF-1.4")
+    assert form.is_valid(), form.errors
+    document = form.save()
+    stored = document.file.name
+    assert stored.startswith("documents/dienst-plan-final-")
+    assert stored.endswith(".pdf")
+    assert ".." not in stored
+    first, second = _form("plan.pdf", b"%PDF-1.4"), _form("plan.pdf", b"%PDF-1.4")
+    assert first.is_valid() and second.is_valid()
+    assert first.save().file.name != second.save().file.name
