@@ -68,3 +68,36 @@ def test_home_to_training_page_to_search(daphne_server, page, person_in_32, wiki
     results.locator("a", has_text="Ablage in der E-").click()
     assert page.get_by_test_id("knowledge-page").is_visible()
     assert serious_violations(page) == []
+
+
+def test_knowledge_page_with_a_table_works_on_a_phone(
+    daphne_server, phone_page, person_in_32, wiki_content
+):
+    section = AmtSectionPage.objects.get(amt=person_in_32.unit.amt)
+    page = add_knowledge_page(
+        section,
+        title="Videokonferenzen",
+        owner=person_in_32,
+        body=[
+            {"type": "heading_block", "value": {"heading_text": "Vorbereitung", "size": "h2"}},
+            {
+                "type": "callout_block",
+                "value": {"kind": "achtung", "title": "Datenschutz", "text": "<p>Keine Daten.</p>"},
+            },
+            {
+                "type": "table_block",
+                "value": {
+                    "caption": "Ausstattung",
+                    "headers": ["Gerät", "Hinweis", "Ausleihe", "Ansprechperson"],
+                    "rows": [{"cells": ["Headset", "beim Service Desk", "ja", "Service Desk"]}],
+                },
+            },
+            {"type": "steps_block", "value": {"title": "Starten", "steps": ["<p>Öffnen.</p>"]}},
+        ],
+    )
+    _log_in(phone_page, daphne_server, person_in_32.user.username)
+    phone_page.goto(f"{daphne_server.url}{page.url}")
+    assert phone_page.get_by_role("table").get_by_role("columnheader", name="Gerät").count() == 1
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"page scrolls sideways on a phone ({width}px)"
+    assert serious_violations(phone_page) == []
