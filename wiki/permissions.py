@@ -48,11 +48,13 @@ def hidden_paths(user) -> list[str]:
     return paths
 
 
-def hidden_q(user) -> Q:
+def hidden_q(user, *, prefix: str = "") -> Q:
+    """Pages in sections hidden from the user; `prefix` filters a relation to pages
+    (e.g. "content_object__")."""
     paths = hidden_paths(user)
     if not paths:
         return Q(pk__in=[])
-    return reduce(or_, (Q(path__startswith=path) for path in paths))
+    return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
 
 
 def visible_pages(queryset: QuerySet, user) -> QuerySet:

@@ -75,12 +75,14 @@ def section_context(*, section: AmtSectionPage, user) -> dict:
     return {"breadcrumbs": breadcrumbs(page=section), **children}
 
 
-def tag_list() -> list[dict]:
-    """Topics used by knowledge and training pages, with how many pages use them."""
+def tag_list(*, user) -> list[dict]:
+    """Topics used by the knowledge and training pages the user may see, with how many
+    pages use them (a topic only restricted pages use is not shown either)."""
     counts: dict[str, dict] = {}
     for through in (KnowledgePageTag, TrainingPageTag):
         rows = (
             through.objects.filter(content_object__live=True)
+            .exclude(permissions.hidden_q(user, prefix="content_object__"))
             .values("tag__name", "tag__slug")
             .annotate(pages=Count("id"))
         )
@@ -93,7 +95,7 @@ def tag_list() -> list[dict]:
 
 
 def wiki_index_context(*, user, tag: str | None) -> dict:
-    context: dict = {"sections": section_list(user=user), "tags": tag_list(), "tag": None}
+    context: dict = {"sections": section_list(user=user), "tags": tag_list(user=user), "tag": None}
     if tag:
         context["tag"] = Tag.objects.filter(slug=tag).first()
         tagged = []

@@ -27,7 +27,7 @@ def restricted_pages(section_32, person_in_32):
     page = add_knowledge_page(
         section_32, title=SECRET, owner=person_in_32, summary="Vollstreckung intern"
     )
-    page.tags.add("Vollstreckung")
+    page.tags.add("Vollstreckung", "Innendienst-Interna")
     page.save_revision().publish()
     training = add_training_page(section_32, title=f"{SECRET} Schulung", owner=person_in_32)
     news = add_news_page(section_32, title=f"{SECRET} Meldung", pinned=True)
@@ -81,6 +81,11 @@ def test_section_listing_hides_restricted_pages(restricted_pages, outsider, sect
 
 def test_topic_listing_hides_restricted_pages(restricted_pages, outsider, insider):
     assert "Vollstreckungsinnendienst" not in _html(outsider, "/wissen/?thema=vollstreckung")
+
+
+def test_topics_only_restricted_pages_use_are_hidden(restricted_pages, outsider, insider):
+    assert "Innendienst-Interna" not in _html(outsider, "/wissen/")
+    assert "Innendienst-Interna" in _html(insider, "/wissen/")
 
 
 def test_topic_listing_shows_them_to_the_amt(restricted_pages, insider):
