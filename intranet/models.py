@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -27,6 +28,27 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["wiki.WikiIndexPage"]
     max_count = 1
+
+    def route(self, request, path_components):
+        """Find the deepest page of the requested path in one query by its URL path, instead
+        of Wagtail's two queries per tree level (pages in "Wissen" sit four levels deep).
+        What is left of the path goes to that page's own routes, e.g. "suche/" or
+        "rueckmeldung/". View restrictions are still checked when the page is served."""
+        if len(path_components) < 2 or not self.live:
+            return super().route(request, path_components)
+        candidates = [
+            self.url_path + "/".join(path_components[:length]) + "/"
+            for length in range(len(path_components), 0, -1)
+        ]
+        found = (
+            Page.objects.descendant_of(self)
+            .filter(url_path__in=candidates)
+            .order_by("-depth")
+            .first()
+        )
+        if found is None:
+            raise Http404
+        return found.specific.route(request, path_components[found.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
         from wiki import selectors as wiki_selectors

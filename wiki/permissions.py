@@ -86,12 +86,17 @@ def _digital_mover_amt_ids(user) -> set[int]:
 
 
 def section_paths_of_digital_mover(user) -> list[str]:
+    """The sections of the Ämter whose Digital Movers group the user is in (one query)."""
     from wiki.models import AmtSectionPage
 
-    amt_ids = _digital_mover_amt_ids(user)
-    if not amt_ids:
+    if not user.is_authenticated:
         return []
-    return list(AmtSectionPage.objects.filter(amt_id__in=amt_ids).values_list("path", flat=True))
+    return list(
+        AmtSectionPage.objects.filter(
+            amt__office_groups__kind=OfficeGroup.Kind.DIGITAL_MOVERS,
+            amt__office_groups__group__user=user,
+        ).values_list("path", flat=True)
+    )
 
 
 def user_is_responsible_for(user, page) -> bool:

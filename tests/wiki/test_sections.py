@@ -68,3 +68,14 @@ def test_command_repairs_missing_sections(amt_32):
     AmtSectionPage.objects.filter(amt=amt_32).delete()
     call_command("wiki_sections_ensure")
     assert AmtSectionPage.objects.filter(amt=amt_32).exists()
+
+
+def test_routing_by_url_path_reaches_pages_routes_and_404s(client_32, section_32, person_in_32):
+    page = add_knowledge_page(section_32, title="Leitfaden", owner=person_in_32)
+    assert client_32.get(page.url).status_code == 200
+    assert client_32.get("/wissen/suche/?q=Leitfaden").status_code == 200
+    assert client_32.get(f"{page.url}rueckmeldung/").status_code == 302  # GET goes back
+    assert client_32.get(f"{page.url}gibt-es-nicht/").status_code == 404
+    assert client_32.get("/wissen/amt-99/leitfaden/").status_code == 404
+    page.unpublish()
+    assert client_32.get(page.url).status_code == 404
