@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 # then one query per block type in use (images + renditions, documents, videos, captions),
 # 2× permissions for the footer's admin link, and the session refresh (3).
 KNOWLEDGE_PAGE_QUERIES = 24
-TRAINING_PAGE_QUERIES = 20
+BLOCK_TYPE_QUERIES = 5  # images, renditions, documents, videos, captions (cached away)
+TRAINING_PAGE_QUERIES = 19
 SECTION_QUERIES = 19
 WIKI_INDEX_QUERIES = 18
 SEARCH_QUERIES = 20
@@ -85,14 +86,36 @@ def _count(client, url, expected):
     return response
 
 
+@pytest.fixture
+def uncached_bodies(monkeypatch):
+    """Render page bodies as on the first view after publishing (no fragment cache)."""
+    from wagtail.templatetags.wagtail_cache import WagtailCacheNode
+
+    monkeypatch.setattr(
+        WagtailCacheNode, "render", lambda self, context: self.nodelist.render(context)
+    )
+
+
 @pytest.mark.parametrize("copies", [1, 6])
-def test_knowledge_page_queries_do_not_grow_with_blocks(client_32, section_32, mover_32, copies):
+def test_knowledge_page_queries_do_not_grow_with_blocks(
+    client_32, section_32, mover_32, uncached_bodies, copies
+):
     page = add_knowledge_page(section_32, body=_blocks(copies), owner=mover_32)
     page.tags.add("E-Akte", "Ablage", "Scan")
     page.save_revision().publish()
     html = _count(client_32, page.url, KNOWLEDGE_PAGE_QUERIES).content.decode()
     assert html.count("<video") == copies
     assert html.count('alt="Foto"') == copies
+
+
+def test_cached_knowledge_page_body_skips_the_block_queries(client_32, section_32, mover_32):
+    page = add_knowledge_page(section_32, body=_blocks(2), owner=mover_32)
+    html = _count(client_32, page.url, KNOWLEDGE_PAGE_QUERIES - BLOCK_TYPE_QUERIES).content.decode()
+    assert html.count("<video") == 2
+    # Publishing a change renders the body afresh (the cache key follows the page state).
+    page.body = _blocks(1)
+    page.save_revision().publish()
+    assert client_32.get(page.url).content.decode().count("<video") == 1
 
 
 @pytest.mark.parametrize("copies", [1, 6])
