@@ -65,6 +65,9 @@ def amt_groups_ensure(*, amt: OrgUnit) -> dict[str, Group]:
         groups[kind] = group
     # HR clerks of this Amt manage its staff data, and nothing outside it.
     assign_perm("directory.manage_staff", groups[OfficeGroup.Kind.PERSONAL], amt)
+    from wiki.services import amt_section_ensure  # lazy: the wiki builds on the directory
+
+    amt_section_ensure(amt=amt)  # the Amt's section in "Wissen", with its page permissions
     return groups
 
 

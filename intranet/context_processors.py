@@ -8,7 +8,7 @@ from directory import selectors as directory_selectors
 NAVIGATION = [
     ("home", _("Startseite"), "/"),
     ("directory", _("Personen"), "directory:index"),
-    ("wiki", _("Wissen"), "wiki:index"),
+    ("wiki", _("Wissen"), "/wissen/"),  # the Wagtail page WikiIndexPage
     ("chat", _("Chat"), "chat:index"),
 ]
 

@@ -2,11 +2,14 @@
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+
+from intranet.blocks import QuickLinkBlock
 
 
 class HomePage(Page):
@@ -16,10 +19,45 @@ class HomePage(Page):
         features=["bold", "italic", "link", "ol", "ul"],
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    quick_links = StreamField(
+        [("link", QuickLinkBlock())], verbose_name=_("Schnellzugriffe"), blank=True
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("quick_links")]
 
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["wiki.WikiIndexPage"]
     max_count = 1
+
+    def route(self, request, path_components):
+        """Find the deepest page of the requested path in one query by its URL path, instead
+        of Wagtail's two queries per tree level (pages in "Wissen" sit four levels deep).
+        What is left of the path goes to that page's own routes, e.g. "suche/" or
+        "rueckmeldung/". View restrictions are still checked when the page is served."""
+        if len(path_components) < 2 or not self.live:
+            return super().route(request, path_components)
+        candidates = [
+            self.url_path + "/".join(path_components[:length]) + "/"
+            for length in range(len(path_components), 0, -1)
+        ]
+        found = (
+            Page.objects.descendant_of(self)
+            .filter(url_path__in=candidates)
+            .order_by("-depth")
+            .first()
+        )
+        if found is None:
+            raise Http404
+        return found.specific.route(request, path_components[found.depth - self.depth :])
+
+    def get_context(self, request, *args, **kwargs):
+        from wiki import selectors as wiki_selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            wiki_selectors.home_page_context(user=request.user, quick_links=self.quick_links)
+        )
+        return context
 
     class Meta:
         verbose_name = _("Startseite")

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "channels",
     "guardian",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -297,7 +300,14 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_FINDERS = []  # P10: no oEmbed providers on the internet
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # P10: no avatars from gravatar.com
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"]
+WAGTAILDOCS_EXTENSIONS += ["mp4", "webm", "vtt"]  # the wiki's own videos and their captions
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# S6: documents are always downloaded as attachments (never rendered inline) and limited in size.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 100 * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "wiki.forms.PortalDocumentForm"
+# Pages are restricted to Ämter (groups); shared passwords would bypass the directory.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"password": False}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

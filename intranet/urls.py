@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from intranet import admin_reports, views
+from wiki import views as wiki_views
 
 # S7: these are the only URLs an anonymous visitor may open (static files are served by
 # WhiteNoise before any view). Every other URL needs a login; tests/intranet walks them all.
@@ -35,7 +36,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
     path("personen/", include("directory.urls")),
-    path("wissen/", include("wiki.urls")),
+    # "Wissen" itself is a Wagtail page (/wissen/, with /wissen/suche/); see wiki/models.py.
+    path("sitemap.xml", wiki_views.sitemap, name="sitemap"),
     path("chat/", include("chat.urls")),
 ]
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from directory import services as directory_services
 from directory.models import OfficeRole, OrgUnit, Person
+from wiki.demo import seed_wiki_demo
 
 DEMO_PASSWORD = "Portal-Demo-2026"
 
@@ -310,6 +311,7 @@ class Command(BaseCommand):
         units = self.seed_units()
         self.seed_people(units=units, count=people)
         self.seed_demo_logins(units=units)
+        seed_wiki_demo()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodaten bereit: {OrgUnit.objects.count()} Organisationseinheiten, "

@@ -1,0 +1,135 @@
+"""The only place that decides who may see, edit and review knowledge pages.
+
+Wagtail enforces view restrictions when a page is served, but not in search results,
+listings, the home page or the sitemap (PORTAL.md section 3). Every list of pages the
+portal shows therefore goes through `visible_pages`.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
+
+from directory.models import OfficeGroup
+
+_HIDDEN_PATHS_ATTR = "_wiki_hidden_paths"
+
+
+def _user_group_ids(user) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(user.groups.values_list("pk", flat=True))
+
+
+def hidden_paths(user) -> list[str]:
+    """Tree paths of the restricted sections this user may not see (two queries, then
+    remembered on the user object for the rest of the request)."""
+    cached = getattr(user, _HIDDEN_PATHS_ATTR, None)
+    if cached is not None:
+        return cached
+    authenticated = getattr(user, "is_authenticated", False)
+    superuser = authenticated and user.is_superuser
+    group_ids = _user_group_ids(user)
+    allowed: dict[str, bool] = {}
+    rows = PageViewRestriction.objects.values_list("pk", "page__path", "restriction_type", "groups")
+    for _pk, path, restriction_type, group_id in rows:
+        if restriction_type == BaseViewRestriction.GROUPS:
+            passes = superuser or group_id in group_ids
+        elif restriction_type == BaseViewRestriction.LOGIN:
+            passes = authenticated
+        else:  # password restrictions are switched off; never list such a page
+            passes = False
+        # A restriction with several groups passes if any of its groups does.
+        allowed[(_pk, path)] = allowed.get((_pk, path), False) or passes
+    paths = sorted({path for (_pk, path), passes in allowed.items() if not passes})
+    if user is not None:
+        setattr(user, _HIDDEN_PATHS_ATTR, paths)
+    return paths
+
+
+def hidden_q(user, *, prefix: str = "") -> Q:
+    """Pages in sections hidden from the user; `prefix` filters a relation to pages
+    (e.g. "content_object__")."""
+    paths = hidden_paths(user)
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
+
+
+def visible_pages(queryset: QuerySet, user) -> QuerySet:
+    """Only live pages outside any restricted section the user doesn't belong to."""
+    return queryset.live().exclude(hidden_q(user))
+
+
+def user_may_view_page(user, page: Page) -> bool:
+    return not any(page.path.startswith(path) for path in hidden_paths(user))
+
+
+def user_may_edit_page(user, page: Page) -> bool:
+    return page.permissions_for_user(user).can_edit()
+
+
+def user_may_publish_page(user, page: Page) -> bool:
+    """Publishing without the workflow; Digital Movers never may, the Redaktion approves."""
+    return page.permissions_for_user(user).can_publish()
+
+
+def _digital_mover_amt_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(
+        OfficeGroup.objects.filter(
+            kind=OfficeGroup.Kind.DIGITAL_MOVERS, group__user=user
+        ).values_list("amt_id", flat=True)
+    )
+
+
+def section_paths_of_digital_mover(user) -> list[str]:
+    """The sections of the Ämter whose Digital Movers group the user is in (one query)."""
+    from wiki.models import AmtSectionPage
+
+    if not user.is_authenticated:
+        return []
+    return list(
+        AmtSectionPage.objects.filter(
+            amt__office_groups__kind=OfficeGroup.Kind.DIGITAL_MOVERS,
+            amt__office_groups__group__user=user,
+        ).values_list("path", flat=True)
+    )
+
+
+def user_is_responsible_for(user, page) -> bool:
+    """The content owner and the Digital Movers of the page's Amt look after a page: they
+    see the review report, mark it reviewed, and read the feedback comments."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    owner = getattr(page, "content_owner", None)
+    if owner is not None and owner.user_id == user.pk:
+        return True
+    return any(page.path.startswith(path) for path in section_paths_of_digital_mover(user))
+
+
+def responsible_pages_q(user) -> Q:
+    """The pages a user looks after (see `user_is_responsible_for`) as a filter."""
+    if user.is_superuser:
+        return Q()
+    q = Q(content_owner__user=user)
+    for path in section_paths_of_digital_mover(user):
+        q |= Q(path__startswith=path)
+    return q
+
+
+def user_may_see_review_report(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or _digital_mover_amt_ids(user):
+        return True
+    from wiki.models import KnowledgePage, TrainingPage
+
+    return any(
+        model.objects.filter(content_owner__user=user).exists()
+        for model in (KnowledgePage, TrainingPage)
+    )

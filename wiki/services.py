@@ -1,0 +1,237 @@
+"""Writes of the knowledge section: sections with their permissions and workflows, review
+dates, and the anonymous page feedback."""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from directory.models import OfficeGroup, OrgUnit
+from intranet.features import feature_enabled
+from intranet.services import audit_record
+from wiki.models import (
+    REVIEW_INTERVAL_DAYS,
+    AmtSectionPage,
+    PageFeedback,
+    WikiIndexPage,
+)
+
+CENTRAL_REDAKTION_GROUP_NAME = "Redaktion (stadtweit)"
+CITY_SECTION_TITLE = "Stadtweit"
+CITY_SECTION_SLUG = "stadtweit"
+WIKI_TITLE = "Wissen"
+WIKI_SLUG = "wissen"
+# Digital Movers write (add, change) but never publish directly: their drafts go through
+# the workflow. The Redaktion may also publish, which is what approving does.
+AUTHOR_PAGE_PERMISSIONS = ("add_page", "change_page")
+APPROVER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+MEDIA_PERMISSIONS = (
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+)
+FEEDBACK_LIMIT_PER_SESSION = 30  # answers per session and day, across all pages
+FEEDBACK_LIMIT_SECONDS = 24 * 60 * 60
+
+
+class FeedbackRejected(Exception):
+    """The feedback was not stored (switched off, or already answered / too many)."""
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _home_page() -> Page | None:
+    from intranet.models import HomePage
+
+    return HomePage.objects.first()
+
+
+def wiki_root_ensure() -> WikiIndexPage | None:
+    """The "Wissen" page below the home page; None where no home page exists yet."""
+    existing = WikiIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    home = _home_page()
+    if home is None:
+        return None
+    wiki = WikiIndexPage(title=WIKI_TITLE, slug=WIKI_SLUG)
+    home.add_child(instance=wiki)
+    return wiki
+
+
+def _grant_page_permissions(*, group: Group, page: Page, codenames) -> int:
+    granted = 0
+    for codename in codenames:
+        _row, created = GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=_permission("wagtailcore", codename)
+        )
+        granted += created
+    return granted
+
+
+def _grant_editor_basics(*, group: Group) -> None:
+    """Admin access and uploading/choosing documents and images (own uploads only)."""
+    group.permissions.add(_permission(*ADMIN_ACCESS))
+    root = Collection.get_first_root_node()
+    for app_label, codename in MEDIA_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root, permission=_permission(app_label, codename)
+        )
+
+
+def _workflow_ensure(*, name: str, approvers: Group, page: Page) -> Workflow:
+    workflow, _created = Workflow.objects.get_or_create(name=name)
+    task = GroupApprovalTask.objects.filter(name=name).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=name)
+    task.groups.set([approvers])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    return workflow
+
+
+def _section_ensure(*, wiki: WikiIndexPage, amt: OrgUnit | None, title: str, slug: str):
+    section = AmtSectionPage.objects.filter(amt=amt).first()
+    if section is None:
+        section = AmtSectionPage(title=title, slug=slug, amt=amt)
+        wiki.add_child(instance=section)
+        return section, True
+    if section.title != title:
+        section.title = section.draft_title = title
+        section.save_revision().publish()
+    return section, False
+
+
+@transaction.atomic
+def city_section_ensure() -> AmtSectionPage | None:
+    """The city-wide section with its central approval group (Redaktion stadtweit)."""
+    wiki = wiki_root_ensure()
+    if wiki is None:
+        return None
+    section, created = _section_ensure(
+        wiki=wiki, amt=None, title=CITY_SECTION_TITLE, slug=CITY_SECTION_SLUG
+    )
+    central, _created = Group.objects.get_or_create(name=CENTRAL_REDAKTION_GROUP_NAME)
+    _grant_editor_basics(group=central)
+    _grant_page_permissions(group=central, page=section, codenames=APPROVER_PAGE_PERMISSIONS)
+    _workflow_ensure(name="Freigabe stadtweit", approvers=central, page=section)
+    return section
+
+
+@transaction.atomic
+def amt_section_ensure(*, amt: OrgUnit) -> AmtSectionPage | None:
+    """Create or rename the Amt's section in "Wissen" and give its groups their rights.
+
+    The Amt's Digital Movers write in their section and in the city-wide one; the Amt's
+    Redaktion approves in the Amt's section (workflow "Freigabe Amt …"). Runs whenever an
+    Amt or its groups are created or renamed (directory.services.amt_groups_ensure).
+    """
+    if amt.kind != OrgUnit.Kind.AMT:
+        raise ValueError("Bereiche gibt es nur für Ämter.")
+    city = city_section_ensure()
+    if city is None:
+        return None
+    wiki = WikiIndexPage.objects.get()
+    title = str(amt)
+    section, created = _section_ensure(
+        wiki=wiki, amt=amt, title=title, slug=slugify(f"amt-{amt.number}")
+    )
+    groups = {
+        office_group.kind: office_group.group
+        for office_group in OfficeGroup.objects.filter(amt=amt).select_related("group")
+    }
+    movers = groups.get(OfficeGroup.Kind.DIGITAL_MOVERS)
+    redaktion = groups.get(OfficeGroup.Kind.REDAKTION)
+    if movers is None or redaktion is None:
+        return section  # the directory creates the groups first and calls again
+    granted = 0
+    for group, page, codenames in [
+        (movers, section, AUTHOR_PAGE_PERMISSIONS),
+        (movers, city, AUTHOR_PAGE_PERMISSIONS),
+        (redaktion, section, APPROVER_PAGE_PERMISSIONS),
+    ]:
+        granted += _grant_page_permissions(group=group, page=page, codenames=codenames)
+    _grant_editor_basics(group=movers)
+    _grant_editor_basics(group=redaktion)
+    _workflow_ensure(name=f"Freigabe Amt {amt.number}", approvers=redaktion, page=section)
+    if created or granted:
+        audit_record(
+            actor=None,
+            action="wiki.section_permissions",
+            target=section,
+            summary=f"Bereich „{title}“: Rechte für Digital Movers und Redaktion",
+            changes={"page_permissions_granted": granted, "section_created": created},
+        )
+    return section
+
+
+def _revision_review_fields_set(*, revision, review_date: datetime.date, today) -> None:
+    if revision is None:
+        return
+    revision.content["review_date"] = review_date.isoformat()
+    revision.content["last_reviewed_on"] = today.isoformat()
+    revision.save(update_fields=["content"])
+
+
+@transaction.atomic
+def page_mark_reviewed(*, page, user) -> datetime.date:
+    """ "Als geprüft markieren": move the Prüfdatum twelve months on, without creating a new
+    revision; the live and latest revisions are patched so a later publish keeps it."""
+    from wiki import permissions
+
+    if not permissions.user_is_responsible_for(user, page):
+        raise PermissionError("Nur Verantwortliche dürfen eine Seite als geprüft markieren.")
+    today = timezone.localdate()
+    review_date = today + datetime.timedelta(days=REVIEW_INTERVAL_DAYS)
+    type(page).objects.filter(pk=page.pk).update(review_date=review_date, last_reviewed_on=today)
+    revisions = {page.live_revision, page.latest_revision}
+    for revision in revisions:
+        _revision_review_fields_set(revision=revision, review_date=review_date, today=today)
+    page.review_date, page.last_reviewed_on = review_date, today
+    return review_date
+
+
+def _feedback_rate_key(*, session_key: str, page_id: int | None) -> str:
+    # A keyed hash: the cache entry can't be turned back into the session, and it expires.
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{session_key}:{page_id}".encode()).hexdigest()
+    return f"wiki-feedback:{digest}"
+
+
+def page_feedback_submit(*, page: Page, helpful: bool, comment: str, session_key: str):
+    """Store one anonymous answer (P1: no user, no session, no time of day).
+
+    Each session answers a page once a day and at most FEEDBACK_LIMIT_PER_SESSION times a
+    day in all; the limit lives only in the cache, under a hash, with an expiry.
+    """
+    if not feature_enabled("page_feedback"):
+        raise FeedbackRejected("switched_off")
+    page_key = _feedback_rate_key(session_key=session_key, page_id=page.pk)
+    total_key = _feedback_rate_key(session_key=session_key, page_id=None)
+    if not cache.add(page_key, 1, FEEDBACK_LIMIT_SECONDS):
+        raise FeedbackRejected("already_answered")
+    cache.add(total_key, 0, FEEDBACK_LIMIT_SECONDS)
+    if cache.incr(total_key) > FEEDBACK_LIMIT_PER_SESSION:
+        raise FeedbackRejected("too_many")
+    feedback = PageFeedback(page=page, helpful=helpful, comment=comment.strip())
+    feedback.full_clean()
+    feedback.save()
+    return feedback
