@@ -371,7 +371,8 @@ class DirectoryDemo:
     def seed(self) -> dict[str, OrgUnit]:
         directory_services.central_hr_group_ensure()
         units = self.seed_units()
-        self.seed_people(units=units, count=self.count)
+        if self.count:
+            self.seed_people(units=units, count=self.count)
         self.seed_demo_logins(units=units)
         self.seed_directory_details(units=units)
         return units

@@ -285,7 +285,7 @@ def staff_import_apply(plan: ImportPlan, *, actor) -> ImportPlan:
         raise ValueError("A plan with errors is never applied.")
     if not plan.has_changes:
         return plan
-    created = _create_people(plan.create)
+    created = person_rows_create(plan.create)
     if plan.update:
         _update_people(plan.update)
     for person in plan.reactivate:
@@ -302,6 +302,8 @@ def staff_import_apply(plan: ImportPlan, *, actor) -> ImportPlan:
     for start in range(0, len(created), 5000):
         batch = [person.pk for person in created[start : start + 5000]]
         search.search_vector_refresh(Person.objects.filter(pk__in=batch))
+    if len(created) + len(plan.update) > 1000:
+        search.search_statistics_refresh()
     audit_record(
         actor=actor,
         action="directory.import",
@@ -312,7 +314,7 @@ def staff_import_apply(plan: ImportPlan, *, actor) -> ImportPlan:
     return plan
 
 
-def _create_people(rows: list[dict]) -> list[Person]:
+def person_rows_create(rows: list[dict]) -> list[Person]:
     """New people with their accounts and Amt member groups, in a few bulk statements."""
     if not rows:
         return []

@@ -11,8 +11,8 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Case, FloatField, Q, QuerySet, Value, When
 
 # German transliteration first, so both spellings of an umlaut can be stored.
 TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i"})
@@ -41,9 +41,19 @@ def fold_words(text: str) -> list[str]:
 
 
 def query_terms(query: str) -> list[str]:
-    """Folded words of a search query, one spelling each (the accent-stripped one)."""
+    """Folded words of a search query, one spelling each (the accent-stripped one).
+
+    "Amt 32" becomes the single token "amt32" that every member of Amt 32 carries, so the
+    query does not have to intersect the word "amt", which every person has.
+    """
     terms = WORD.findall(strip_accents(query.lower()))
-    return [term[:MAX_TERM_LENGTH] for term in terms][:MAX_TERMS]
+    merged: list[str] = []
+    for term in terms:
+        if merged and merged[-1] == "amt" and term[:1].isdigit():
+            merged[-1] = f"amt{term}"
+        else:
+            merged.append(term)
+    return [term[:MAX_TERM_LENGTH] for term in merged][:MAX_TERMS]
 
 
 # --- Kölner Phonetik (the German counterpart of Soundex), for typos on SQLite ---------------
@@ -103,6 +113,8 @@ def unit_words(unit) -> list[str]:
     words: list[str] = []
     while unit is not None:
         words += [unit.get_kind_display(), unit.number, unit.name, unit.also_known_as]
+        if unit.kind == "amt" and unit.number:
+            words.append(f"amt{unit.number}")
         unit = unit.parent
     return words
 
@@ -141,6 +153,15 @@ def person_search_columns(person, *, public_topics: bool) -> dict:
     }
 
 
+def search_statistics_refresh() -> None:
+    """PostgreSQL: after bulk loads, refresh the planner's statistics for the search."""
+    if settings.IS_POSTGRES:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_person")
+
+
 def search_vector_refresh(queryset: QuerySet) -> None:
     """PostgreSQL: rebuild the tsvector from the folded document (one UPDATE)."""
     if settings.IS_POSTGRES:
@@ -160,22 +181,39 @@ def person_search_filter(queryset: QuerySet, *, query: str) -> QuerySet:
     return _sqlite_search(queryset, terms=terms)
 
 
+def _rank(terms: list[str]):
+    """Cheap ranking on the short name column: a name starting with the first term comes
+    first, then a name containing a word with that prefix, then any other match."""
+    first = terms[0]
+    return Case(
+        When(search_names__startswith=first, then=Value(3.0)),
+        When(search_names__contains=f" {first}", then=Value(2.0)),
+        When(search_document__contains=f" {first}", then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
 def _postgres_search(queryset: QuerySet, *, terms: list[str]) -> QuerySet:
-    # Every term must match some word as a prefix ("schmi" → schmidt) …
+    from directory.models import Person
+
+    # Every term must match some word as a prefix ("schmi" → schmidt), through the GIN
+    # index on the tsvector …
     prefix = SearchQuery(
         " & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple"
     )
-    matches = Q(search_vector=prefix)
-    # … or, for a single word, a name may be spelled wrongly ("Schmitt" → Schmidt).
+    candidates = Person.objects.filter(search_vector=prefix).order_by().values("pk")
+    # … or, for a single word, a name may be spelled wrongly ("Schmitt" → Schmidt), through
+    # the pg_trgm GIN index on the names. A UNION lets each branch use its own index.
     if len(terms) == 1 and len(terms[0]) >= 4:
-        matches |= Q(search_names__trigram_word_similar=terms[0])
-    joined = " ".join(terms)
-    return (
-        queryset.filter(matches)
-        .annotate(
-            search_rank=SearchRank(F("search_vector"), prefix)
-            + TrigramWordSimilarity(Value(joined), "search_names") * 2
+        candidates = candidates.union(
+            Person.objects.filter(search_names__trigram_word_similar=terms[0])
+            .order_by()
+            .values("pk")
         )
+    return (
+        queryset.filter(pk__in=candidates)
+        .annotate(search_rank=_rank(terms))
         .order_by("-search_rank", "last_name", "first_name", "pk")
     )
 
@@ -188,17 +226,8 @@ def _sqlite_search(queryset: QuerySet, *, terms: list[str]) -> QuerySet:
         code = cologne_phonetic(terms[0])
         if code:
             matches |= Q(search_phonetic__contains=f" {code} ")
-    first = terms[0]
     return (
         queryset.filter(matches)
-        .annotate(
-            search_rank=Case(
-                When(search_names__startswith=first, then=Value(3.0)),
-                When(search_names__contains=f" {first}", then=Value(2.0)),
-                When(search_document__contains=f" {first}", then=Value(1.0)),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        )
+        .annotate(search_rank=_rank(terms))
         .order_by("-search_rank", "last_name", "first_name", "pk")
     )

@@ -70,9 +70,13 @@ def _further_units_prefetch() -> Prefetch:
     return Prefetch("further_units", queryset=OrgUnit.objects.select_related("parent__parent"))
 
 
+SEARCH_COLUMNS = ("search_document", "search_names", "search_phonetic", "search_vector")
+
+
 def person_list_active() -> QuerySet[Person]:
     return (
         Person.objects.filter(is_active=True)
+        .defer(*SEARCH_COLUMNS, *(f"deputy__{name}" for name in SEARCH_COLUMNS))
         .select_related(*PERSON_RELATED)
         .prefetch_related(_further_units_prefetch())
     )
@@ -81,6 +85,19 @@ def person_list_active() -> QuerySet[Person]:
 def person_search(*, query: str) -> QuerySet[Person]:
     """Active people matching a free-text query, best first (see directory/search.py)."""
     return search.person_search_filter(person_list_active(), query=query)
+
+
+def person_search_ids(*, query: str, limit: int) -> list[int]:
+    """The ids of the best `limit` matches, in order: one narrow query without joins, so a
+    broad query ("Sachbearbeitung") costs little more than a narrow one."""
+    matches = search.person_search_filter(Person.objects.filter(is_active=True), query=query)
+    return list(matches.values_list("pk", flat=True)[:limit])
+
+
+def person_list_by_ids(*, ids: list[int]) -> list[Person]:
+    """People with everything a result card needs, in the order of `ids`."""
+    people = {person.pk: person for person in person_list_active().filter(pk__in=ids)}
+    return [people[pk] for pk in ids if pk in people]
 
 
 def person_get_for_profile(*, uuid) -> Person | None:

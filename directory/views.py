@@ -41,13 +41,12 @@ def _search_page(request):
         return query, None, False
     if rate_limit_hit(user=request.user, scope="search"):
         return query, None, True
-    results = selectors.person_search(query=query)[:MAX_RESULTS]
-    paginator = Paginator(results, _page_size(request))
-    page = paginator.get_page(request.GET.get("seite"))
+    ids = selectors.person_search_ids(query=query, limit=MAX_RESULTS)
+    page = Paginator(ids, _page_size(request)).get_page(request.GET.get("seite"))
     amt_ids = permissions.viewer_amt_ids(request.user)
     page.object_list = [
         selectors.person_released(user=request.user, person=person, amt_ids=amt_ids)
-        for person in page.object_list
+        for person in selectors.person_list_by_ids(ids=list(page.object_list))
     ]
     return query, page, False
 
