@@ -18,5 +18,7 @@ class DirectoryConfig(AppConfig):
             services.login_session_forget(session_key=request.session.session_key)
 
         # The session index lets offboarding end a leaver's sessions (docs/directory.md).
-        user_logged_in.connect(remember, dispatch_uid="directory.login_session_remember")
-        user_logged_out.connect(forget, dispatch_uid="directory.login_session_forget")
+        user_logged_in.connect(
+            remember, weak=False, dispatch_uid="directory.login_session_remember"
+        )
+        user_logged_out.connect(forget, weak=False, dispatch_uid="directory.login_session_forget")

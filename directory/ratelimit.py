@@ -10,11 +10,15 @@ from django.core.cache import cache
 WINDOW_SECONDS = 60
 
 
+def rate_limit_key(*, user, scope: str) -> str:
+    window = int(time.time() // WINDOW_SECONDS)
+    return f"directory-rate:{scope}:{user.pk}:{window}"
+
+
 def rate_limit_hit(*, user, scope: str) -> bool:
     """Count one request; True when the user has gone over the limit for this minute."""
     limit = settings.DIRECTORY_SEARCH_PER_MINUTE
-    window = int(time.time() // WINDOW_SECONDS)
-    key = f"directory-rate:{scope}:{user.pk}:{window}"
+    key = rate_limit_key(user=user, scope=scope)
     cache.add(key, 0, WINDOW_SECONDS + 5)
     try:
         count = cache.incr(key)

@@ -220,9 +220,15 @@ def person_create(
     phone: str = "",
     email: str = "",
     room: str = "",
+    responsibilities: str = "",
+    entry_date=None,
+    exit_date=None,
     user=None,
 ) -> Person:
     person = Person(
+        responsibilities=responsibilities,
+        entry_date=entry_date,
+        exit_date=exit_date,
         personnel_number=personnel_number,
         first_name=first_name,
         last_name=last_name,
