@@ -7,12 +7,13 @@ Amt's Personalsachbearbeitung only in their Amt) through one permission policy p
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.widgets import Button
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -340,10 +341,46 @@ def restructure_view(request):
     )
 
 
+def person_offboard_view(request, pk: int):
+    """Confirm, then offboard a leaver (P8) through `person_deactivate`."""
+    person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=pk)
+    if not person.is_active or not permissions.user_may_manage_staff(request.user, person.unit):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.person_deactivate(person=person, actor=request.user)
+        messages.success(
+            request,
+            _("%(name)s ist ausgeschieden: Profil ausgeblendet, Anmeldung beendet.")
+            % {"name": person.full_name},
+        )
+        return redirect(reverse("wagtailsnippets_directory_person:list"))
+    return render(request, "directory/admin/person_offboard.html", {"person": person})
+
+
+@hooks.register("register_snippet_listing_buttons")
+def directory_offboard_button(snippet, user, next_url=None):
+    if (
+        isinstance(snippet, Person)
+        and snippet.is_active
+        and permissions.user_may_manage_staff(user, snippet.unit)
+    ):
+        yield Button(
+            _("Ausscheiden"),
+            reverse("directory_person_offboard", args=[snippet.pk]),
+            icon_name="logout",
+            priority=90,
+        )
+
+
 @hooks.register("register_admin_urls")
 def directory_admin_urls():
     return [
         path("personalimport/", staff_import_view, name="directory_staff_import"),
+        path(
+            "personen/<int:pk>/ausscheiden/",
+            person_offboard_view,
+            name="directory_person_offboard",
+        ),
         path("umstrukturieren/", restructure_view, name="directory_restructure"),
     ]
 

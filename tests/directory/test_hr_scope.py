@@ -160,3 +160,20 @@ def test_restructure_view_is_central_hr_only(client, clerk_32, central_hr, amt_3
     assert response.status_code == 302
     sub.refresh_from_db()
     assert sub.parent == amt_50
+
+
+def test_offboarding_in_the_admin(client, clerk_32, person_in_32, amt_50):
+    other = PersonFactory(unit=amt_50)
+    client.force_login(clerk_32.user)
+    listing = client.get("/admin/snippets/directory/person/").content.decode()
+    assert f"/admin/personen/{person_in_32.pk}/ausscheiden/" in listing
+    refused = client.post(f"/admin/personen/{other.pk}/ausscheiden/")
+    assert refused.status_code == 403 or refused["Location"] == "/admin/"
+    other.refresh_from_db()
+    assert other.is_active
+    assert client.get(f"/admin/personen/{person_in_32.pk}/ausscheiden/").status_code == 200
+    response = client.post(f"/admin/personen/{person_in_32.pk}/ausscheiden/")
+    assert response.status_code == 302
+    person_in_32.refresh_from_db()
+    assert not person_in_32.is_active
+    assert AuditEntry.objects.filter(action="directory.person.deactivate").exists()
