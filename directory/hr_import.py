@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory import search, services
-from directory.models import OfficeGroup, OrgUnit, Person, Visibility
+from directory.models import OfficeGroup, OrgUnit, Person
 from intranet.services import audit_record
 
 # Column → (Person field, required, max length). The header names what each column is.
@@ -299,9 +299,6 @@ def staff_import_apply(plan: ImportPlan, *, actor) -> ImportPlan:
             person=Person.objects.select_related("user").get(pk=person.pk), actor=actor, audit=False
         )
     _search_refresh([person.pk for person, _changes in plan.update])
-    for start in range(0, len(created), 5000):
-        batch = [person.pk for person in created[start : start + 5000]]
-        search.search_vector_refresh(Person.objects.filter(pk__in=batch))
     if len(created) + len(plan.update) > 1000:
         search.search_statistics_refresh()
     audit_record(
@@ -384,15 +381,6 @@ def _update_people(updates: list[tuple[Person, dict]]) -> None:
 
 def _search_refresh(pks: list[int]) -> None:
     for start in range(0, len(pks), 5000):
-        batch = Person.objects.filter(pk__in=pks[start : start + 5000])
-        people = list(batch.select_related("unit__parent__parent"))
-        for person in people:
-            columns = search.person_search_columns(
-                person, public_topics=person.topics_visibility == Visibility.ALL
-            )
-            for name, value in columns.items():
-                setattr(person, name, value)
-        Person.objects.bulk_update(
-            people, ["search_document", "search_names", "search_phonetic"], batch_size=2000
+        services.person_search_refresh(
+            people=Person.objects.filter(pk__in=pks[start : start + 5000])
         )
-        search.search_vector_refresh(batch)

@@ -162,14 +162,6 @@ def search_statistics_refresh() -> None:
             cursor.execute("ANALYZE directory_person")
 
 
-def search_vector_refresh(queryset: QuerySet) -> None:
-    """PostgreSQL: rebuild the tsvector from the folded document (one UPDATE)."""
-    if settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchVector
-
-        queryset.update(search_vector=SearchVector("search_document", config="simple"))
-
-
 # --- The query -------------------------------------------------------------------------------
 def person_search_filter(queryset: QuerySet, *, query: str) -> QuerySet:
     """Filter and rank active people for a free-text query; an empty query finds nobody."""
@@ -205,7 +197,7 @@ def _postgres_search(queryset: QuerySet, *, terms: list[str]) -> QuerySet:
     candidates = Person.objects.filter(search_vector=prefix).order_by().values("pk")
     # … or, for a single word, a name may be spelled wrongly ("Schmitt" → Schmidt), through
     # the pg_trgm GIN index on the names. A UNION lets each branch use its own index.
-    if len(terms) == 1 and len(terms[0]) >= 4:
+    if len(terms) == 1 and len(terms[0]) >= 4 and terms[0].isalpha():
         candidates = candidates.union(
             Person.objects.filter(search_names__trigram_word_similar=terms[0])
             .order_by()
@@ -222,7 +214,7 @@ def _sqlite_search(queryset: QuerySet, *, terms: list[str]) -> QuerySet:
     matches = Q()
     for term in terms:
         matches &= Q(search_document__contains=f" {term}")
-    if len(terms) == 1 and len(terms[0]) >= 4:
+    if len(terms) == 1 and len(terms[0]) >= 4 and terms[0].isalpha():
         code = cologne_phonetic(terms[0])
         if code:
             matches |= Q(search_phonetic__contains=f" {code} ")

@@ -195,7 +195,6 @@ def person_search_refresh(*, people: QuerySet[Person]) -> int:
     Person.objects.bulk_update(
         batch, ["search_document", "search_names", "search_phonetic"], batch_size=1000
     )
-    search.search_vector_refresh(Person.objects.filter(pk__in=[p.pk for p in batch]))
     return len(batch)
 
 

@@ -53,6 +53,7 @@ def fill_search_columns(apps, schema_editor):
         people, ["search_document", "search_names", "search_phonetic"], batch_size=1000
     )
     if schema_editor.connection.vendor == "postgresql":
+        # Rows written before the trigger of migration 0004 existed.
         schema_editor.execute(
             "UPDATE directory_person SET search_vector = to_tsvector('simple', search_document)"
         )

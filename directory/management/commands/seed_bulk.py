@@ -113,9 +113,6 @@ class Command(BaseCommand):
             if number not in existing:
                 rows.append(row)
         created = person_rows_create(rows)
-        for start in range(0, len(created), 5000):
-            pks = [p.pk for p in created[start : start + 5000]]
-            search.search_vector_refresh(Person.objects.filter(pk__in=pks))
         search.search_statistics_refresh()
         self.stdout.write(
             self.style.SUCCESS(
