@@ -108,11 +108,20 @@ def cologne_phonetic(word: str) -> str:
 
 
 # --- The columns each person carries ----------------------------------------------------------
+# The German names of the kinds: the search speaks the city's terms in every UI language.
+KIND_WORDS = {
+    "referat": "Referat",
+    "amt": "Amt",
+    "abteilung": "Abteilung",
+    "sachgebiet": "Sachgebiet",
+}
+
+
 def unit_words(unit) -> list[str]:
     """Words that find a unit: number ("32", "amt 32"), name, other names, kind."""
     words: list[str] = []
     while unit is not None:
-        words += [unit.get_kind_display(), unit.number, unit.name, unit.also_known_as]
+        words += [KIND_WORDS.get(unit.kind, ""), unit.number, unit.name, unit.also_known_as]
         if unit.kind == "amt" and unit.number:
             words.append(f"amt{unit.number}")
         unit = unit.parent
@@ -125,7 +134,11 @@ def phone_words(phone: str) -> list[str]:
     return [phone, digits] if digits else []
 
 
-def person_search_columns(person, *, public_topics: bool) -> dict:
+def unit_text(unit) -> str:
+    return " ".join(word for word in unit_words(unit) if word)
+
+
+def person_search_columns(person, *, public_topics: bool, unit_text: str | None = None) -> dict:
     """The derived search columns for one person; the unit chain must be loaded.
 
     Voluntary topics are only searchable when the person released them to everyone:
@@ -140,7 +153,7 @@ def person_search_columns(person, *, public_topics: bool) -> dict:
         person.responsibilities,
         *phone_words(person.phone),
         person.email.split("@", 1)[0],
-        *unit_words(person.unit),
+        unit_text if unit_text is not None else " ".join(unit_words(person.unit)),
     ]
     if public_topics:
         parts.append(person.topics)
