@@ -87,6 +87,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--people", type=int, default=20000)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--skip-seed", action="store_true", help="data already seeded")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Bitte DATABASE_URL auf eine PostgreSQL-Datenbank setzen.")
@@ -101,8 +102,9 @@ def main():
         "DIRECTORY_SEARCH_PER_MINUTE": "1000000",
     }
     manage("migrate", "--noinput", env=env)
-    manage("seed_demo", "--people", "300", env=env)
-    manage("seed_bulk", "--people", str(args.people), env=env)
+    if not args.skip_seed:
+        manage("seed_demo", "--people", "300", env=env)
+        manage("seed_bulk", "--people", str(args.people), env=env)
     manage("collectstatic", "--noinput", "-v0", env=env)
     server = subprocess.Popen(
         [

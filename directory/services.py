@@ -287,7 +287,8 @@ def person_profile_update(*, person: Person, **fields) -> Person:
     person.full_clean()
     person.save()
     if old_photo and old_photo != (person.photo.name if person.photo else ""):
-        person.photo.storage.delete(old_photo)
+        storage = person.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
     person_search_refresh(people=Person.objects.filter(pk=person.pk))
     return person
 
