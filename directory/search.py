@@ -236,3 +236,38 @@ def _sqlite_search(queryset: QuerySet, *, terms: list[str]) -> QuerySet:
         .annotate(search_rank=_rank(terms))
         .order_by("-search_rank", "last_name", "first_name", "pk")
     )
+
+
+def person_search_ids(*, query: str, limit: int) -> list[int]:
+    """The ids of the best `limit` active matches, in rank order.
+
+    On PostgreSQL each branch of the UNION ranks its own rows while it has them, so the
+    database neither re-reads the matches by id nor ranks rows twice.
+    """
+    from directory.models import Person
+
+    terms = query_terms(query)
+    if not terms:
+        return []
+    if not settings.IS_POSTGRES:
+        active = Person.objects.filter(is_active=True)
+        return list(_sqlite_search(active, terms=terms).values_list("pk", flat=True)[:limit])
+    columns = ("pk", "search_rank", "last_name", "first_name")
+    prefix = SearchQuery(
+        " & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple"
+    )
+    ranked = (
+        Person.objects.filter(is_active=True, search_vector=prefix)
+        .annotate(search_rank=_rank(terms))
+        .order_by()
+        .values_list(*columns)
+    )
+    if len(terms) == 1 and len(terms[0]) >= 4 and terms[0].isalpha():
+        ranked = ranked.union(
+            Person.objects.filter(is_active=True, search_names__trigram_word_similar=terms[0])
+            .annotate(search_rank=_rank(terms))
+            .order_by()
+            .values_list(*columns)
+        )
+    ranked = ranked.order_by("-search_rank", "last_name", "first_name", "pk")
+    return [row[0] for row in ranked[:limit]]

@@ -90,8 +90,7 @@ def person_search(*, query: str) -> QuerySet[Person]:
 def person_search_ids(*, query: str, limit: int) -> list[int]:
     """The ids of the best `limit` matches, in order: one narrow query without joins, so a
     broad query ("Sachbearbeitung") costs little more than a narrow one."""
-    matches = search.person_search_filter(Person.objects.filter(is_active=True), query=query)
-    return list(matches.values_list("pk", flat=True)[:limit])
+    return search.person_search_ids(query=query, limit=limit)
 
 
 def person_list_by_ids(*, ids: list[int]) -> list[Person]:
