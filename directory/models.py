@@ -4,7 +4,9 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +44,25 @@ class OrgUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    also_known_as = models.CharField(
+        _("weitere Bezeichnungen"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Gebräuchliche Namen für die Suche, z. B. „Ordnungsamt“; durch Komma getrennt."
+        ),
+    )
+    leader = models.ForeignKey(
+        "Person",
+        verbose_name=_("Leitung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_units",
+    )
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    address = models.CharField(_("Anschrift"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("Organisationseinheit")
@@ -91,6 +112,30 @@ class OrgUnit(models.Model):
         return None
 
 
+class Visibility(models.TextChoices):
+    """Who sees one voluntary field (P6). The default is the most private choice."""
+
+    ALL = "all", _("alle Mitarbeitenden")
+    AMT = "amt", _("eigenes Amt")
+    SELF = "self", _("nur ich")
+
+
+VOLUNTARY_FIELDS = ("photo", "mobile", "languages", "topics", "about")
+PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+
+
+def visibility_field(verbose_name):
+    return models.CharField(
+        verbose_name, max_length=10, choices=Visibility.choices, default=Visibility.SELF
+    )
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    """S6: the server chooses the stored name; the uploaded name is thrown away."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"personen/fotos/{uuid.uuid4().hex}.{extension}"
+
+
 class Person(models.Model):
     """A member of staff with the official data that HR maintains (P6)."""
 
@@ -122,7 +167,63 @@ class Person(models.Model):
     phone = models.CharField(_("Telefon (dienstlich)"), max_length=40, blank=True)
     email = models.EmailField(_("E-Mail (dienstlich)"), blank=True)
     room = models.CharField(_("Raum"), max_length=100, blank=True)
+    responsibilities = models.TextField(
+        _("Zuständigkeiten"),
+        blank=True,
+        help_text=_("Dienstliche Aufgaben für die Suche, z. B. „Hundesteuer, Vergnügungssteuer“."),
+    )
+    entry_date = models.DateField(_("Eintrittsdatum"), null=True, blank=True)
+    exit_date = models.DateField(_("Austrittsdatum"), null=True, blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
+
+    # Voluntary data (P6): each field has its own visibility, chosen by the person.
+    photo = models.ImageField(
+        _("Foto"),
+        upload_to=photo_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(PHOTO_EXTENSIONS)],
+    )
+    photo_visibility = visibility_field(_("Foto sichtbar für"))
+    mobile = models.CharField(
+        _("Mobilnummer"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 ()/-]{5,40}$",
+                _("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden."),
+            )
+        ],
+    )
+    mobile_visibility = visibility_field(_("Mobilnummer sichtbar für"))
+    languages = models.CharField(_("Sprachen"), max_length=200, blank=True)
+    languages_visibility = visibility_field(_("Sprachen sichtbar für"))
+    topics = models.CharField(
+        _("Themen"),
+        max_length=300,
+        blank=True,
+        help_text=_("Themen, zu denen Sie gern angesprochen werden; durch Komma getrennt."),
+    )
+    topics_visibility = visibility_field(_("Themen sichtbar für"))
+    about = models.TextField(_("Über mich"), max_length=1000, blank=True)
+    about_visibility = visibility_field(_("„Über mich“ sichtbar für"))
+
+    # Absence and deputy: set by the person (or HR) so colleagues know whom to ask.
+    deputy = models.ForeignKey(
+        "self",
+        verbose_name=_("Vertretung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy_for",
+    )
+    absent_until = models.DateField(_("abwesend bis"), null=True, blank=True)
+
+    # Derived, for search only: folded words (both "ü→ue" and "ü→u") and phonetic codes.
+    search_document = models.TextField(editable=False, blank=True, default="")
+    search_names = models.TextField(editable=False, blank=True, default="")
+    search_phonetic = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("Person")
@@ -135,6 +236,32 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_absent(self) -> bool:
+        from django.utils import timezone
+
+        return self.absent_until is not None and self.absent_until >= timezone.localdate()
+
+
+class LoginSession(models.Model):
+    """Which session keys belong to a user, so offboarding can end them (P8).
+
+    Django's session table is not indexed by user. The index holds no timestamps: it must
+    not become a login history (P1). Entries go on logout and when the session is gone.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("Anmeldesitzung")
+        verbose_name_plural = _("Anmeldesitzungen")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.session_key[:6]}…"
 
 
 class OfficeRole(models.Model):

@@ -3,7 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from intranet.privacy_register import (
+    LEGAL_BASIS_CONSENT,
     LEGAL_BASIS_EMPLOYMENT,
+    LEGAL_BASIS_OPERATION,
     Audience,
     EndOfRetention,
     PersonalField,
@@ -21,6 +23,7 @@ PERSONAL_DATA = [
             "phone",
             "email",
             "room",
+            "responsibilities",
         ),
         category=_("Dienstliche Stammdaten"),
         purpose=_(
@@ -34,7 +37,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="directory.Person",
-        fields=("personnel_number", "user", "uuid", "is_active"),
+        fields=("personnel_number", "user", "uuid", "is_active", "entry_date", "exit_date"),
         category=_("Verwaltungsdaten"),
         purpose=_("Abgleich mit dem Personalverwaltungssystem und Zuordnung zum Benutzerkonto."),
         visible_to=(Audience.SELF, Audience.HR),
@@ -52,6 +55,77 @@ PERSONAL_DATA = [
         visible_to=(Audience.COLLEAGUES, Audience.HR),
         legal_basis=LEGAL_BASIS_EMPLOYMENT,
         retention=_("solange die Rolle besteht"),
+        at_end=EndOfRetention.DELETE,
+    ),
+    PersonalField(
+        model="directory.Person",
+        fields=(
+            "photo",
+            "photo_visibility",
+            "mobile",
+            "mobile_visibility",
+            "languages",
+            "languages_visibility",
+            "topics",
+            "topics_visibility",
+            "about",
+            "about_visibility",
+        ),
+        category=_("Freiwillige Profilangaben"),
+        purpose=_(
+            "Sich Kolleginnen und Kollegen vorstellen. Jede Angabe ist freiwillig; die Person "
+            "wählt für jede, wer sie sieht: alle Mitarbeitenden, das eigene Amt oder nur sie "
+            "selbst (Voreinstellung)."
+        ),
+        visible_to=(Audience.SELF, Audience.OWN_AMT, Audience.COLLEAGUES),
+        legal_basis=LEGAL_BASIS_CONSENT,
+        retention=_("bis die Person die Angabe löscht oder ausscheidet"),
+        at_end=EndOfRetention.DELETE,
+    ),
+    PersonalField(
+        model="directory.Person",
+        fields=("deputy", "absent_until"),
+        category=_("Abwesenheit und Vertretung"),
+        purpose=_("Zeigen, bis wann jemand abwesend ist und wer vertritt."),
+        visible_to=(Audience.COLLEAGUES, Audience.HR),
+        legal_basis=LEGAL_BASIS_EMPLOYMENT,
+        retention=_("bis zum Ablauf der Abwesenheit bzw. bis zur Änderung"),
+        at_end=EndOfRetention.DELETE,
+    ),
+    PersonalField(
+        model="directory.Person",
+        fields=("search_document", "search_names", "search_phonetic", "search_vector"),
+        category=_("Suchindex"),
+        purpose=_(
+            "Die Personensuche: aus den dienstlichen Stammdaten und für alle freigegebenen "
+            "Themen abgeleitete Suchwörter; nie angezeigt."
+        ),
+        visible_to=(Audience.NOBODY,),
+        legal_basis=LEGAL_BASIS_EMPLOYMENT,
+        retention=_("wie die Stammdaten; wird bei jeder Änderung neu berechnet"),
+        at_end=EndOfRetention.DELETE,
+    ),
+    PersonalField(
+        model="directory.OrgUnit",
+        fields=("leader",),
+        category=_("Dienstliche Stammdaten"),
+        purpose=_("Die Leitung einer Organisationseinheit im Organigramm zeigen."),
+        visible_to=(Audience.COLLEAGUES, Audience.HR),
+        legal_basis=LEGAL_BASIS_EMPLOYMENT,
+        retention=_("solange die Person die Einheit leitet"),
+        at_end=EndOfRetention.DELETE,
+    ),
+    PersonalField(
+        model="directory.LoginSession",
+        fields=("user", "session_key"),
+        category=_("Anmeldesitzungen"),
+        purpose=_(
+            "Beim Ausscheiden alle Sitzungen der Person beenden (P8). Ohne Zeitstempel: "
+            "kein Anmeldeverlauf."
+        ),
+        visible_to=(Audience.NOBODY,),
+        legal_basis=LEGAL_BASIS_OPERATION,
+        retention=_("bis zur Abmeldung oder bis die Sitzung abgelaufen ist"),
         at_end=EndOfRetention.DELETE,
     ),
 ]

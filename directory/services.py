@@ -1,11 +1,26 @@
 """Writes to the organisational tree and the people in it, and the group sync they cause."""
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from directory import selectors
-from directory.models import ROLE_GROUP_KIND, OfficeGroup, OfficeRole, OrgUnit, Person
+from directory import search, selectors
+from directory.models import (
+    ROLE_GROUP_KIND,
+    LoginSession,
+    OfficeGroup,
+    OfficeRole,
+    OrgUnit,
+    Person,
+    Visibility,
+)
+from intranet.services import audit_record
 
 CENTRAL_HR_GROUP_NAME = "Personalverwaltung (zentral)"
 CENTRAL_HR_PERMISSIONS = [
@@ -63,8 +78,10 @@ def amt_groups_ensure(*, amt: OrgUnit) -> dict[str, Group]:
             group, _created = Group.objects.get_or_create(name=name)
             OfficeGroup.objects.create(amt=amt, kind=kind, group=group)
         groups[kind] = group
-    # HR clerks of this Amt manage its staff data, and nothing outside it.
+    # HR clerks of this Amt manage its staff data, and nothing outside it; they reach the
+    # Wagtail admin, where directory/permissions.py limits them to their Amt.
     assign_perm("directory.manage_staff", groups[OfficeGroup.Kind.PERSONAL], amt)
+    groups[OfficeGroup.Kind.PERSONAL].permissions.add(_permission("wagtailadmin.access_admin"))
     from wiki.services import amt_section_ensure  # lazy: the wiki builds on the directory
 
     amt_section_ensure(amt=amt)  # the Amt's section in "Wissen", with its page permissions
@@ -83,6 +100,9 @@ def org_unit_create(
     return unit
 
 
+SEARCHED_UNIT_FIELDS = {"kind", "number", "name", "also_known_as", "parent"}
+
+
 @transaction.atomic
 def org_unit_update(*, unit: OrgUnit, **fields) -> OrgUnit:
     previous_amt = unit.amt
@@ -94,7 +114,91 @@ def org_unit_update(*, unit: OrgUnit, **fields) -> OrgUnit:
         amt_groups_ensure(amt=unit)
     if "parent" in fields and unit.amt != previous_amt:
         org_unit_members_groups_sync(unit=unit)
+    if SEARCHED_UNIT_FIELDS & set(fields):
+        person_search_refresh(
+            people=Person.objects.filter(selectors.units_below_q(unit=unit, prefix="unit"))
+        )
     return unit
+
+
+@transaction.atomic
+def org_unit_move(*, unit: OrgUnit, parent: OrgUnit, actor) -> OrgUnit:
+    """Hang a unit (with everything below it) under a new parent; people and groups follow."""
+    before = str(unit.parent) if unit.parent else ""
+    unit = org_unit_update(unit=unit, parent=parent)
+    audit_record(
+        actor=actor,
+        action="directory.unit.move",
+        target=unit,
+        summary=f"{unit} verschoben",
+        changes={"parent": [before, str(parent)]},
+    )
+    return unit
+
+
+@transaction.atomic
+def org_unit_merge(*, source: OrgUnit, target: OrgUnit, actor) -> OrgUnit:
+    """Merge `source` into `target` (same kind): its people, sub-units and roles move over,
+    the office groups follow, and `source` is deleted."""
+    if source.pk == target.pk:
+        raise ValidationError(_("Eine Einheit kann nicht mit sich selbst zusammengelegt werden."))
+    if source.kind != target.kind:
+        raise ValidationError(_("Nur Einheiten derselben Art können zusammengelegt werden."))
+    affected = list(
+        Person.objects.filter(
+            selectors.units_below_q(unit=source, prefix="unit")
+            | selectors.units_below_q(unit=source, prefix="further_units")
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    counts = {
+        "people": Person.objects.filter(unit=source).update(unit=target),
+        "sub_units": source.children.update(parent=target),
+    }
+    for person in Person.objects.filter(further_units=source):
+        person.further_units.remove(source)
+        person.further_units.add(target)
+    if source.kind == OrgUnit.Kind.AMT:
+        for role in OfficeRole.objects.filter(amt=source):
+            OfficeRole.objects.get_or_create(person=role.person, amt=target, role=role.role)
+        OfficeRole.objects.filter(amt=source).delete()
+    if target.leader_id is None and source.leader_id is not None:
+        target.leader_id = source.leader_id
+        target.save(update_fields=["leader"])
+    source_groups = list(
+        Group.objects.filter(office_group__amt=source).values_list("pk", flat=True)
+    )
+    summary = f"{source} → {target}"
+    source.delete()
+    Group.objects.filter(pk__in=source_groups).delete()
+    people = Person.objects.filter(pk__in=affected).select_related("user")
+    for person in people:
+        person_groups_sync(person=person)
+    person_search_refresh(people=Person.objects.filter(pk__in=affected))
+    audit_record(
+        actor=actor,
+        action="directory.unit.merge",
+        target=target,
+        summary=summary,
+        changes=counts,
+    )
+    return target
+
+
+def person_search_refresh(*, people: QuerySet[Person]) -> int:
+    """Recompute the derived search columns of these people (after any change they show)."""
+    batch = list(people.select_related("unit__parent__parent"))
+    for person in batch:
+        columns = search.person_search_columns(
+            person, public_topics=person.topics_visibility == Visibility.ALL
+        )
+        for name, value in columns.items():
+            setattr(person, name, value)
+    Person.objects.bulk_update(
+        batch, ["search_document", "search_names", "search_phonetic"], batch_size=1000
+    )
+    return len(batch)
 
 
 @transaction.atomic
@@ -118,9 +222,15 @@ def person_create(
     phone: str = "",
     email: str = "",
     room: str = "",
+    responsibilities: str = "",
+    entry_date=None,
+    exit_date=None,
     user=None,
 ) -> Person:
     person = Person(
+        responsibilities=responsibilities,
+        entry_date=entry_date,
+        exit_date=exit_date,
         personnel_number=personnel_number,
         first_name=first_name,
         last_name=last_name,
@@ -134,6 +244,7 @@ def person_create(
     person.full_clean()
     person.save()
     person_groups_sync(person=person)
+    person_search_refresh(people=Person.objects.filter(pk=person.pk))
     return person
 
 
@@ -144,7 +255,112 @@ def person_update(*, person: Person, **fields) -> Person:
     person.full_clean()
     person.save()
     person_groups_sync(person=person)
+    person_search_refresh(people=Person.objects.filter(pk=person.pk))
     return person
+
+
+PROFILE_FIELDS = {
+    "photo",
+    "photo_visibility",
+    "mobile",
+    "mobile_visibility",
+    "languages",
+    "languages_visibility",
+    "topics",
+    "topics_visibility",
+    "about",
+    "about_visibility",
+    "deputy",
+    "absent_until",
+}
+
+
+@transaction.atomic
+def person_profile_update(*, person: Person, **fields) -> Person:
+    """The person's own voluntary data, absence and deputy; never the official fields."""
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"Not a voluntary profile field: {sorted(unknown)}")
+    deputy = fields.get("deputy")
+    if deputy is not None and deputy.pk == person.pk:
+        raise ValidationError({"deputy": _("Sie können sich nicht selbst vertreten.")})
+    old_photo = person.photo.name if person.photo else ""
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    if old_photo and old_photo != (person.photo.name if person.photo else ""):
+        storage = person.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
+    person_search_refresh(people=Person.objects.filter(pk=person.pk))
+    return person
+
+
+@transaction.atomic
+def person_deactivate(*, person: Person, actor, audit: bool = True) -> Person:
+    """Offboard a leaver (P8): hide the profile at once, take away the office groups and the
+    login, end their sessions and, after commit, close their open WebSockets."""
+    if not person.is_active and (person.user is None or not person.user.is_active):
+        return person
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    person_groups_sync(person=person)
+    # Nobody keeps pointing at a leaver as their deputy or as a unit's leader.
+    Person.objects.filter(deputy=person).update(deputy=None)
+    OrgUnit.objects.filter(leader=person).update(leader=None)
+    user = person.user
+    if user is not None:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        user_sessions_end(user=user)
+    if audit:  # a bulk import records one entry with counts instead
+        audit_record(
+            actor=actor,
+            action="directory.person.deactivate",
+            target=person,
+            summary=f"{person.full_name} ausgeschieden",
+            changes={"is_active": [True, False]},
+        )
+    return person
+
+
+def user_sessions_end(*, user) -> int:
+    """Delete every session of the user and close their sockets once the transaction commits."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        SessionStore(session_key=key).delete()  # the cache entry as well as the row
+    LoginSession.objects.filter(user=user).delete()
+    user_id = user.pk
+
+    def close_sockets():
+        from chat.consumers import user_group_name
+
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(user_group_name(user_id), {"type": "session.close"})
+
+    transaction.on_commit(close_sockets)
+    return len(keys)
+
+
+def login_session_remember(*, user, session_key: str | None) -> None:
+    """Called on login: index the new session and drop entries whose session has expired."""
+    if not session_key:
+        return
+    LoginSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+    live = Session.objects.filter(
+        session_key__in=LoginSession.objects.filter(user=user).values("session_key")
+    ).values("session_key")
+    LoginSession.objects.filter(user=user).exclude(session_key__in=live).exclude(
+        session_key=session_key
+    ).delete()
+
+
+def login_session_forget(*, session_key: str | None) -> None:
+    if session_key:
+        LoginSession.objects.filter(session_key=session_key).delete()
 
 
 @transaction.atomic

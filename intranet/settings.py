@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "daphne",
     "channels",
     "guardian",
+    "django.contrib.postgres",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -174,6 +175,9 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Staff directory (S5): searches and result pages per person and minute ------------
+DIRECTORY_SEARCH_PER_MINUTE = env_int("DIRECTORY_SEARCH_PER_MINUTE", 60)
 
 # --- Authentication and sessions -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,37 @@
+"""Fixtures for the directory tests: people in two Ämter and logged-in clients."""
+
+import pytest
+
+from directory import services
+from directory.models import OfficeRole
+from tests.support.factories import PersonFactory
+
+
+@pytest.fixture
+def colleague_in_32(amt_32):
+    return PersonFactory(unit=amt_32, first_name="Özlem", last_name="Yılmaz")
+
+
+@pytest.fixture
+def central_hr(amt_32):
+    person = PersonFactory(unit=amt_32, first_name="Jana", last_name="Schäfer")
+    person.user.groups.add(services.central_hr_group_ensure())
+    return person
+
+
+@pytest.fixture
+def clerk_32(amt_32):
+    person = PersonFactory(unit=amt_32, first_name="Paula", last_name="Personal")
+    services.office_role_grant(person=person, amt=amt_32, role=OfficeRole.Role.PERSONAL)
+    return person
+
+
+def login(client, person):
+    client.force_login(person.user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limit(settings):
+    """Most tests search often; the rate limit has its own test (test_pages.py)."""
+    settings.DIRECTORY_SEARCH_PER_MINUTE = 100_000

@@ -1,0 +1,187 @@
+"""The HR import: good, bad and re-imported files in UTF-8 and Windows-1252, ; and , (S3, P9)."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from directory import hr_import, services
+from directory.models import Person
+from intranet.models import AuditEntry
+from tests.support.factories import PersonFactory, abteilung
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "Personalnummer;Vorname;Nachname;Einheit;Funktion;Telefon;E-Mail;Raum;Eintritt;Austritt"
+GOOD_ROWS = [
+    "100001;Jürgen;Häberle;32;Sachbearbeitung;0711 216-11111;juergen.haeberle@stadt.example;"
+    "Rathaus 1.01;01.04.2010;",
+    "100002;Ayşe;Öztürk;32.1;Bürgerservice;0711 216-22222;ayse.oeztuerk@stadt.example;"
+    "Rathaus 2.02;2015-09-01;",
+    "100003;Björn;Weiß;50;Sachbearbeitung Wohngeld;;bjoern.weiss@stadt.example;;;",
+]
+
+
+def csv_bytes(rows, *, encoding="utf-8-sig", delimiter=";", header=HEADER) -> bytes:
+    text = "\r\n".join([header, *rows]) + "\r\n"
+    if delimiter != ";":
+        text = text.replace(";", delimiter)
+    # Windows-1252 can't hold "ş": real exports from such systems transliterate it.
+    if encoding == "cp1252":
+        text = text.replace("ş", "s")
+    return text.encode(encoding)
+
+
+@pytest.fixture
+def units(amt_32, amt_50):
+    return {"32.1": abteilung(amt=amt_32, suffix="1")}
+
+
+ENCODINGS = [("utf-8-sig", ";"), ("utf-8", ","), ("cp1252", ";"), ("cp1252", ",")]
+
+
+@pytest.mark.parametrize(("encoding", "delimiter"), ENCODINGS)
+def test_good_file_dry_run_then_import_then_reimport(units, central_hr, encoding, delimiter):
+    data = csv_bytes(GOOD_ROWS, encoding=encoding, delimiter=delimiter)
+    before = Person.objects.count()
+
+    plan = hr_import.staff_import_parse(data)
+    assert plan.errors == []
+    assert plan.counts["created"] == 3
+    assert Person.objects.count() == before  # the dry run wrote nothing
+    assert plan.encoding == ("Windows-1252" if encoding == "cp1252" else "UTF-8")
+
+    hr_import.staff_import_apply(plan, actor=central_hr.user)
+    juergen = Person.objects.get(personnel_number="100001")
+    assert (juergen.first_name, juergen.last_name) == ("Jürgen", "Häberle")
+    assert juergen.unit.number == "32"
+    assert juergen.entry_date.isoformat() == "2010-04-01"
+    assert juergen.user.groups.filter(name="Amt 32 – Mitarbeitende").exists()
+    assert (
+        Person.objects.get(personnel_number="100002")
+        .user.groups.filter(name="Amt 32 – Mitarbeitende")
+        .exists()
+    )
+    entry = AuditEntry.objects.get(action="directory.import")
+    assert entry.actor == central_hr.user
+    assert entry.changes["created"] == 3
+    assert "Häberle" not in str(entry.changes) and "100001" not in str(entry.changes)
+
+    again = hr_import.staff_import_parse(data)
+    assert not again.has_changes and again.unchanged == 3
+    assert "keine Änderungen" in " ".join(again.summary_lines(dry_run=False))
+    hr_import.staff_import_apply(again, actor=central_hr.user)
+    assert AuditEntry.objects.filter(action="directory.import").count() == 1
+
+
+def test_imported_people_are_searchable(units, central_hr):
+    from directory import selectors
+
+    hr_import.staff_import_apply(hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=None)
+    assert [p.last_name for p in selectors.person_search(query="haberle")] == ["Häberle"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_bad_file_changes_nothing_and_reports_every_line(units, person_in_32, encoding):
+    rows = [
+        *GOOD_ROWS,
+        "100004;;Leer;32;;;;;;",
+        "100005;Max;Unbekannt;99;;;;;;",
+        "100006;Eva;Mail;32;;;keine-adresse;;;",
+        "100007;Tom;Datum;32;;;;;31.02.2020;",
+        "100001;Doppelt;Eingetragen;32;;;;;;",
+        "100008;Zu;Wenig;32",
+        "100009;Ute;Rückwärts;32;;;;;01.01.2020;01.01.2019",
+    ]
+    before = list(Person.objects.values_list("pk", "first_name"))
+    plan = hr_import.staff_import_parse(csv_bytes(rows, encoding=encoding))
+    messages = {error.line: error.message for error in plan.errors}
+    assert messages[5] == "Die Spalte „vorname“ ist leer."
+    assert messages[6] == "Die Einheit „99“ gibt es nicht."
+    assert "keine gültige E-Mail-Adresse" in messages[7]
+    assert "kein Datum" in messages[8]
+    assert messages[9] == "Personalnummer 100001 steht schon in Zeile 2."
+    assert "Spalten" in messages[10]
+    assert "vor dem Eintrittsdatum" in messages[11]
+    assert plan.summary_lines(dry_run=True)[0].startswith("Die Datei enthält 7 Fehler")
+    with pytest.raises(ValueError):
+        hr_import.staff_import_apply(plan, actor=None)
+    assert list(Person.objects.values_list("pk", "first_name")) == before
+
+
+def test_missing_columns_and_empty_file(units):
+    assert "Pflichtspalten fehlen: einheit" in str(
+        hr_import.staff_import_parse(b"Personalnummer;Vorname;Nachname\n1;a;b\n").errors[0]
+    )
+    assert str(hr_import.staff_import_parse(b"").errors[0]) == "Die Datei ist leer."
+
+
+def test_updates_and_moves_follow_with_groups(units, amt_50, central_hr):
+    hr_import.staff_import_apply(hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=None)
+    moved = [GOOD_ROWS[0].replace(";32;Sachbearbeitung;", ";50;Teamleitung;"), *GOOD_ROWS[1:]]
+    plan = hr_import.staff_import_parse(csv_bytes(moved))
+    assert plan.counts["updated"] == 1 and plan.counts["unchanged"] == 2
+    hr_import.staff_import_apply(plan, actor=central_hr.user)
+    juergen = Person.objects.get(personnel_number="100001")
+    assert juergen.function == "Teamleitung" and juergen.unit == amt_50
+    groups = set(juergen.user.groups.values_list("name", flat=True))
+    assert groups == {"Amt 50 – Mitarbeitende"}
+
+
+def test_missing_people_are_deactivated_only_when_asked(units, person_in_32, central_hr):
+    data = csv_bytes(GOOD_ROWS)
+    hr_import.staff_import_apply(hr_import.staff_import_parse(data), actor=None)
+    assert hr_import.staff_import_parse(data).counts["deactivated"] == 0
+    plan = hr_import.staff_import_parse(data, deactivate_missing=True)
+    # Everyone not in the file: the fixture people (Lena Müller and the HR person).
+    assert {p.pk for p in plan.deactivate} == {person_in_32.pk, central_hr.pk}
+    hr_import.staff_import_apply(plan, actor=None)
+    person_in_32.refresh_from_db()
+    assert not person_in_32.is_active and not person_in_32.user.is_active
+    assert AuditEntry.objects.filter(action="directory.person.deactivate").count() == 0
+    assert AuditEntry.objects.filter(action="directory.import").first().changes["deactivated"] == 2
+
+
+def test_exit_date_in_the_past_deactivates(units, central_hr):
+    hr_import.staff_import_apply(hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=None)
+    leaving = [GOOD_ROWS[0] + "31.01.2020", *GOOD_ROWS[1:]]
+    plan = hr_import.staff_import_parse(csv_bytes(leaving))
+    assert plan.counts["deactivated"] == 1
+    hr_import.staff_import_apply(plan, actor=None)
+    assert not Person.objects.get(personnel_number="100001").is_active
+
+
+def test_management_command(units, tmp_path, capsys, central_hr):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes(GOOD_ROWS, encoding="cp1252"))
+    call_command("import_staff", str(path), "--dry-run")
+    assert "3 Personen würden angelegt." in capsys.readouterr().out
+    assert not Person.objects.filter(personnel_number="100001").exists()
+    call_command("import_staff", str(path), "--actor", central_hr.user.username)
+    assert "3 Personen wurden angelegt." in capsys.readouterr().out
+    path.write_bytes(csv_bytes(["1;a;b;77;;;;;;"]))
+    with pytest.raises(CommandError):
+        call_command("import_staff", str(path))
+    assert "Zeile 2: Die Einheit „77“ gibt es nicht." in capsys.readouterr().out
+
+
+def test_admin_upload_view(client, units, central_hr, clerk_32):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(clerk_32.user)
+    assert client.get("/admin/personalimport/").status_code in (302, 403)
+    client.force_login(central_hr.user)
+    upload = SimpleUploadedFile("export.csv", csv_bytes(GOOD_ROWS), content_type="text/csv")
+    response = client.post("/admin/personalimport/", {"file": upload, "dry_run": "on"})
+    assert "3 Personen würden angelegt." in response.content.decode()
+    assert not Person.objects.filter(personnel_number="100001").exists()
+    upload = SimpleUploadedFile("export.csv", csv_bytes(GOOD_ROWS), content_type="text/csv")
+    response = client.post("/admin/personalimport/", {"file": upload})
+    assert "3 Personen wurden angelegt." in response.content.decode()
+    assert Person.objects.filter(personnel_number="100001").exists()
+
+
+def test_existing_person_keeps_voluntary_data(units, central_hr):
+    person = PersonFactory(personnel_number="100001", unit=units["32.1"].parent)
+    services.person_profile_update(person=person, mobile="0151 555")
+    hr_import.staff_import_apply(hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=None)
+    person.refresh_from_db()
+    assert person.last_name == "Häberle" and person.mobile == "0151 555"
