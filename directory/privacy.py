@@ -118,6 +118,7 @@ PERSONAL_DATA = [
     PersonalField(
         model="directory.LoginSession",
         fields=("user", "session_key"),
+        masked=("session_key",),  # a live session key would let anyone take over the login
         category=_("Anmeldesitzungen"),
         purpose=_(
             "Beim Ausscheiden alle Sitzungen der Person beenden (P8). Ohne Zeitstempel: "

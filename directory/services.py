@@ -170,6 +170,10 @@ def org_unit_merge(*, source: OrgUnit, target: OrgUnit, actor) -> OrgUnit:
         Group.objects.filter(office_group__amt=source).values_list("pk", flat=True)
     )
     summary = f"{source} → {target}"
+    if source.kind == OrgUnit.Kind.AMT:
+        from wiki.services import amt_section_merge  # lazy: the wiki builds on the directory
+
+        amt_section_merge(source=source, target=target)
     source.delete()
     Group.objects.filter(pk__in=source_groups).delete()
     people = Person.objects.filter(pk__in=affected).select_related("user")

@@ -138,6 +138,22 @@ def city_section_ensure() -> AmtSectionPage | None:
 
 
 @transaction.atomic
+@transaction.atomic
+def amt_section_merge(*, source: OrgUnit, target: OrgUnit) -> None:
+    """Two Ämter become one (directory.services.org_unit_merge): the pages of the source's
+    section move into the target's section, and the empty source section goes."""
+    section = AmtSectionPage.objects.filter(amt=source).first()
+    if section is None:
+        return
+    destination = amt_section_ensure(amt=target)
+    if destination is None:
+        return
+    for child in section.get_children():
+        child.move(destination, pos="last-child")
+    section.refresh_from_db()
+    section.delete()
+
+
 def amt_section_ensure(*, amt: OrgUnit) -> AmtSectionPage | None:
     """Create or rename the Amt's section in "Wissen" and give its groups their rights.
 
