@@ -65,6 +65,9 @@ def amt_groups_ensure(*, amt: OrgUnit) -> dict[str, Group]:
         groups[kind] = group
     # HR clerks of this Amt manage its staff data, and nothing outside it.
     assign_perm("directory.manage_staff", groups[OfficeGroup.Kind.PERSONAL], amt)
+    from chat.services import amt_room_ensure  # the Amt's chat room follows its groups
+
+    amt_room_ensure(amt=amt)
     return groups
 
 

@@ -128,14 +128,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer and cache ----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # bench/chat_fanout.py measures both channels_redis layers (docs/chat-protocol.md).
+    CHANNEL_LAYER_BACKENDS = {
+        "core": "channels_redis.core.RedisChannelLayer",
+        "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    }
+    CHANNEL_LAYER_KIND = os.environ.get("CHANNEL_LAYER", "core")
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": CHANNEL_LAYER_BACKENDS[CHANNEL_LAYER_KIND],
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "portal"),
-                "capacity": 1500,
-                "expiry": 60,
+                **({"capacity": 1500, "expiry": 60} if CHANNEL_LAYER_KIND == "core" else {}),
             },
         }
     }
@@ -291,6 +296,15 @@ LOGGING = {
         "django.server": {"level": "ERROR"},
     },
 }
+
+# --- Chat ---------------------------------------------------------------------------------
+# P7: messages older than this are purged (`manage.py purge_chat`); rooms may set their own.
+CHAT_RETENTION_DAYS = env_int("CHAT_RETENTION_DAYS", 180)
+# A client missing more than this many events in a room reloads it instead of a replay.
+CHAT_REPLAY_LIMIT = env_int("CHAT_REPLAY_LIMIT", 200)
+# S5: messages (new and edits) one person may send per window of seconds.
+CHAT_SEND_RATE = env_int("CHAT_SEND_RATE", 30)
+CHAT_SEND_RATE_WINDOW = env_int("CHAT_SEND_RATE_WINDOW", 30)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mitarbeiterportal@stadt.example")

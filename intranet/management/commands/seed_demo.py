@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from chat.demo import seed_chat
 from directory import services as directory_services
 from directory.models import OfficeRole, OrgUnit, Person
 
@@ -310,6 +311,7 @@ class Command(BaseCommand):
         units = self.seed_units()
         self.seed_people(units=units, count=people)
         self.seed_demo_logins(units=units)
+        seed_chat()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodaten bereit: {OrgUnit.objects.count()} Organisationseinheiten, "
