@@ -93,7 +93,7 @@ class Message(models.Model):
     class Meta:
         verbose_name = _("Chatnachricht")
         verbose_name_plural = _("Chatnachrichten")
-        ordering = ["room", "seq"]
+        ordering = ["room_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["room", "seq"], name="message_room_seq_unique"),
             models.UniqueConstraint(

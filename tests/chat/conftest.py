@@ -73,10 +73,10 @@ async def open_socket(client, user) -> WebsocketCommunicator:
     return communicator
 
 
-async def receive_until(communicator, frame_type: str, timeout: float = 2) -> dict:
+async def receive_until(communicator, frame_type: str) -> dict:
     """The next frame of this type; frames of other types before it are skipped."""
     while True:
-        frame = await communicator.receive_json_from(timeout=timeout)
+        frame = await communicator.receive_json_from(timeout=2)
         if frame["type"] == frame_type:
             return frame
 
