@@ -7,7 +7,7 @@ answer True for any superuser.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chat.models import Message, Room, RoomGroupObjectPermission, RoomUserObjectPermission
 
@@ -34,26 +34,35 @@ def rooms_for_user(user, action: str = "view") -> QuerySet[Room]:
     return Room.objects.filter(_granted(user, action))
 
 
-def room_actions_for_user(user, room_id: int) -> set[str]:
-    """Every action the user may take in one room, answered with one query."""
+def room_ids_for_user(user) -> set[int]:
+    """The ids of the rooms the user may read, in one cheap query (asked on every frame)."""
     if not (user and user.is_authenticated and user.is_active):
         return set()
-    row = (
-        Room.objects.filter(pk=room_id)
-        .annotate(
-            **{
-                f"may_{action}": ExpressionWrapper(
-                    _granted(user, action), output_field=BooleanField()
-                )
-                for action in ACTIONS
-            }
-        )
-        .values(*(f"may_{action}" for action in ACTIONS))
-        .first()
-    )
-    if row is None:
+    by_user = RoomUserObjectPermission.objects.filter(
+        user=user, user__is_active=True, permission__codename="view_room"
+    ).values_list("content_object_id", flat=True)
+    by_group = RoomGroupObjectPermission.objects.filter(
+        group__user=user, group__user__is_active=True, permission__codename="view_room"
+    ).values_list("content_object_id", flat=True)
+    return set(by_user.union(by_group))
+
+
+def room_actions_for_user(user, room_id: int) -> set[str]:
+    """Every action the user may take in one room, answered with one query.
+
+    The user's own `is_active` is read in the same query, so a deactivated account loses
+    every room at once, whatever the socket's copy of the user says.
+    """
+    if not (user and user.is_authenticated and user.is_active):
         return set()
-    actions = {action for action in ACTIONS if row[f"may_{action}"]}
+    by_user = RoomUserObjectPermission.objects.filter(
+        content_object_id=room_id, user=user, user__is_active=True
+    ).values_list("permission__codename", flat=True)
+    by_group = RoomGroupObjectPermission.objects.filter(
+        content_object_id=room_id, group__user=user, group__user__is_active=True
+    ).values_list("permission__codename", flat=True)
+    codenames = set(by_user.union(by_group))
+    actions = {action for action, codename in ACTIONS.items() if codename in codenames}
     # Moderating or writing a room means reading it, too.
     return actions if "view" in actions else set()
 

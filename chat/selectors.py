@@ -155,7 +155,7 @@ def room_state_for_user(*, user, room_ids: set[int]) -> dict[int, dict]:
 
 
 def room_ids_for_user(*, user) -> set[int]:
-    return set(permissions.rooms_for_user(user).values_list("pk", flat=True))
+    return permissions.room_ids_for_user(user)
 
 
 def socket_user(*, user_id: int):

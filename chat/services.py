@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -150,9 +150,16 @@ def _check_send_rate(user) -> None:
 
 
 def _next_seq(room_id: int) -> Room:
-    # The UPDATE locks the room row until commit, so seqs are gap-free and never collide.
-    Room.objects.filter(pk=room_id).update(last_seq=F("last_seq") + 1)
-    return Room.objects.only("pk", "name", "kind", "last_seq").get(pk=room_id)
+    """Take the room's next seq. The UPDATE locks the room row until commit, so seqs are
+    gap-free and never collide; RETURNING (PostgreSQL, SQLite ≥ 3.35) saves a query."""
+    table = Room._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq, name",  # noqa: S608
+            [room_id],
+        )
+        last_seq, name = cursor.fetchone()
+    return Room(pk=room_id, name=name, last_seq=last_seq)
 
 
 def _clean_text(text: str) -> str:

@@ -133,7 +133,10 @@ if REDIS_URL:
         "core": "channels_redis.core.RedisChannelLayer",
         "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
     }
-    CHANNEL_LAYER_KIND = os.environ.get("CHANNEL_LAYER", "core")
+    # pubsub: one PUBLISH per group message and no per-channel queues to drain; it measured
+    # faster in the fan-out (bench/chat_fanout.py). Delivery is at most once either way;
+    # the chat repairs gaps from the database (docs/chat-protocol.md).
+    CHANNEL_LAYER_KIND = os.environ.get("CHANNEL_LAYER", "pubsub")
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": CHANNEL_LAYER_BACKENDS[CHANNEL_LAYER_KIND],

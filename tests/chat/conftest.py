@@ -25,10 +25,10 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def redis_layer(redis_url, settings):
-    """The consumer tests run against the real Redis channel layer, as in production."""
+    """The consumer tests run against the real Redis channel layer the portal uses."""
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [redis_url], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
         }
     }

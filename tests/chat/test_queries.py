@@ -36,15 +36,15 @@ def test_connect_reads_the_user_and_their_rooms_in_two_queries(person_in_32, roo
 @pytest.mark.parametrize("existing", [0, 20])
 def test_send_costs_the_same_however_full_the_room(person_in_32, room, existing):
     _fill(person_in_32.user, room, existing)
-    # savepoint, rights, client id, seq update, seq read, insert, release
-    with assert_query_count(7):
+    # savepoint, rights, client id, next seq (UPDATE … RETURNING), insert, release
+    with assert_query_count(6):
         services.message_send(
             user=person_in_32.user, room_id=room.pk, client_id="neu-000001", text="x"
         )
 
 
 def test_send_with_a_mention_adds_two_queries(person_in_32, colleague_in_32, room):
-    with assert_query_count(9):  # + mentioned members, + mention insert
+    with assert_query_count(8):  # + mentioned members, + mention insert
         services.message_send(
             user=person_in_32.user,
             room_id=room.pk,
