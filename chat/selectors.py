@@ -132,6 +132,11 @@ def room_list_for_user(*, user) -> list[Room]:
     return rooms
 
 
+def direct_partner_id(room: Room, user) -> int | None:
+    """The other person of a direct conversation (None for any other room)."""
+    return _direct_partner_id(room, user) if room.direct_key else None
+
+
 def _direct_partner_id(room: Room, user) -> int:
     first, second = (int(part) for part in room.direct_key.split(":"))
     return second if first == user.pk else first

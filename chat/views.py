@@ -57,6 +57,7 @@ def room_detail(request, pk: int):
             "form": MessageForm(),
             "direct_form": DirectForm(),
             "preference": selectors.chat_preference_for_user(user=request.user),
+            "partner_id": selectors.direct_partner_id(room, request.user),
         },
     )
 

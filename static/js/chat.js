@@ -30,6 +30,9 @@
   var outbox = {}; // client_id -> text, until acknowledged
   var lastTyping = 0;
   var typingClear = null;
+  var partner = t.partner ? Number(t.partner) : null;
+  var presenceLine = app.querySelector("[data-chat-presence]");
+  var headingName = app.querySelector("#chat-room-heading");
 
   function frame(data) {
     if (socket && socket.readyState === WebSocket.OPEN) {
@@ -274,6 +277,7 @@
       case "hello":
         frame({ type: "sync", rooms: keyed(roomId, cursor) });
         flushOutbox();
+        if (partner) frame({ type: "presence.query", users: [partner] });
         break;
       case "message":
         onMessage(f);
@@ -313,6 +317,13 @@
         window.clearTimeout(typingClear);
         typingClear = window.setTimeout(function () { typingLine.textContent = ""; }, 5000);
         break;
+      case "presence":
+        // Only people who opted in ever appear here (P2); nothing is kept.
+        if (presenceLine) {
+          presenceLine.textContent = f.online.indexOf(partner) >= 0
+            ? headingName.textContent.trim() + " " + t.tPresent : "";
+        }
+        break;
       case "room.left":
         if (f.room === roomId) {
           if (composer) composer.hidden = true;
@@ -330,6 +341,7 @@
   function heartbeat() {
     window.clearInterval(pingTimer);
     pingTimer = window.setInterval(function () {
+      if (partner) frame({ type: "presence.query", users: [partner] });
       if (frame({ type: "ping" })) {
         // No pong in time: the connection is half-open; drop it and reconnect.
         pongTimer = window.setTimeout(function () { if (socket) socket.close(); }, 10000);
