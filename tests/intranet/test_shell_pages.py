@@ -14,7 +14,7 @@ def test_home_page_greets_the_person_with_their_amt(client_32, person_in_32):
     assert "32 – Amt für öffentliche Ordnung" in html
 
 
-@pytest.mark.parametrize("url", ["/personen/", "/wissen/", "/chat/"])
+@pytest.mark.parametrize("url", ["/personen/", "/wissen/"])
 def test_parts_not_built_yet_say_so(client_32, url):
     response = client_32.get(url)
     assert response.status_code == 200
