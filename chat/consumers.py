@@ -1,16 +1,49 @@
-"""The portal's one WebSocket per browser tab; the chat protocol builds on this frame loop."""
+"""The portal's one WebSocket per browser tab: every chat room of the user plus their own
+per-user group. The protocol is in docs/chat-protocol.md and chat/protocol.py."""
 
 import json
+import time
 
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.utils.translation import gettext as _
 
-MAX_FRAME_BYTES = 16 * 1024
+from chat.protocol import (
+    HISTORY_PAGE,
+    MAX_FRAME_BYTES,
+    FrameError,
+    error_frame,
+    validate_client_frame,
+    validate_server_frame,
+)
+
+TYPING_INTERVAL = 3.0  # seconds between two typing signals of one socket
+
+# Channel-layer events whose handlers never touch the database. Channels runs
+# close_old_connections() in the one database thread before EVERY event; for a message to
+# 200 sockets that is 200 serialised thread hops and the main cost of the fan-out. Handlers
+# that do use the database go through database_sync_to_async, which closes them itself.
+EVENTS_WITHOUT_DATABASE = {"chat.message", "chat.mention", "chat.unread", "chat.typing"}
+
+__all__ = ["MAX_FRAME_BYTES", "PortalConsumer", "user_group_name"]
 
 
 def user_group_name(user_id: int) -> str:
     """The per-user group: direct events to one person, e.g. closing their sockets."""
     return f"user.{user_id}"
+
+
+def room_group_name(room_id: int) -> str:
+    return f"room.{room_id}"
+
+
+def _socket_state(user_id: int):
+    from chat import selectors
+
+    user = selectors.socket_user(user_id=user_id)
+    if user is None:
+        return None, set()
+    return user, selectors.room_ids_for_user(user=user)
 
 
 class PortalConsumer(AsyncWebsocketConsumer):
@@ -20,43 +53,276 @@ class PortalConsumer(AsyncWebsocketConsumer):
             # S1: anonymous sockets are refused during the handshake (HTTP 403).
             await self.close()
             return
+        self.user, rooms = await database_sync_to_async(_socket_state)(user.pk)
+        if self.user is None:
+            await self.close()
+            return
+        self.room_ids: set[int] = set()
+        self.last_typing = 0.0
         self.user_group = user_group_name(user.pk)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
+        await self._join(rooms)
         await self.accept()
+        await self.send_frame({"type": "hello", "user": self.user.pk})
+        await self._touch_presence()
+
+    async def dispatch(self, message):
+        if message["type"] in EVENTS_WITHOUT_DATABASE:
+            await getattr(self, get_handler_name(message))(message)
+            return
+        await super().dispatch(message)
 
     async def disconnect(self, code):
         if hasattr(self, "user_group"):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
+            for room_id in list(self.room_ids):
+                await self.channel_layer.group_discard(room_group_name(room_id), self.channel_name)
+
+    # --- incoming frames ---------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
         # S3: a bad frame gets an error frame; the connection stays open.
         if text_data is None:
-            await self.send_error(
-                "binary_not_supported", _("Nur Textnachrichten (JSON) sind erlaubt.")
-            )
+            await self.send_error("binary_not_supported")
             return
         if len(text_data.encode()) > MAX_FRAME_BYTES:
-            await self.send_error("too_large", _("Die Nachricht ist zu groß."))
+            await self.send_error("too_large")
             return
         try:
-            frame = json.loads(text_data)
+            frame = validate_client_frame(json.loads(text_data))
         except ValueError:
-            await self.send_error("malformed", _("Die Nachricht ist kein gültiges JSON."))
+            await self.send_error("malformed")
             return
-        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            await self.send_error("malformed", _("Jede Nachricht braucht ein Feld „type“."))
+        except FrameError as error:
+            await self.send_error(error.code)
             return
-        if frame["type"] == "ping":
-            await self.send_frame({"type": "pong"})
-            return
-        await self.send_error("unknown_type", _("Unbekannter Nachrichtentyp."))
+        # S2: rights are read again on every frame; rooms the user lost are left now.
+        await self._refresh_rooms()
+        handler = getattr(self, "on_" + frame["type"].replace(".", "_"))
+        from chat.services import ChatError
 
-    async def send_frame(self, frame: dict) -> None:
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        try:
+            await handler(frame)
+        except ChatError as error:
+            await self.send_error(error.code, ref=self._ref(frame))
 
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_frame({"type": "error", "code": code, "message": message})
+    @staticmethod
+    def _ref(frame: dict) -> str | None:
+        if "client_id" in frame:
+            return frame["client_id"]
+        if "seq" in frame:
+            return f"{frame['room']}:{frame['seq']}"
+        return None
+
+    async def on_ping(self, frame):
+        await self._touch_presence()
+        await self.send_frame({"type": "pong"})
+
+    async def on_sync(self, frame):
+        from chat import selectors
+
+        cursors = {
+            int(room): seq for room, seq in frame["rooms"].items() if int(room) in self.room_ids
+        }
+
+        def load():
+            state = selectors.room_state_for_user(user=self.user, room_ids=self.room_ids)
+            last_seqs = {room: values["last_seq"] for room, values in state.items()}
+            return state, selectors.messages_missed(cursors=cursors, last_seqs=last_seqs)
+
+        state, replay = await database_sync_to_async(load)()
+        for room_id, last_seq in replay.resync.items():
+            await self.send_frame({"type": "resync", "room": room_id, "last_seq": last_seq})
+        for payload in replay.messages:
+            await self.send_frame({"type": "message", **payload})
+        await self.send_frame(
+            {"type": "synced", "rooms": {str(room): values for room, values in state.items()}}
+        )
+
+    async def on_send(self, frame):
+        from chat import selectors, services
+
+        message, duplicate = await database_sync_to_async(services.message_send)(
+            user=self.user, room_id=frame["room"], client_id=frame["client_id"], text=frame["text"]
+        )
+        await self.send_frame(
+            {
+                "type": "ack",
+                "room": message.room_id,
+                "client_id": message.client_id,
+                "seq": message.seq,
+                "duplicate": duplicate,
+            }
+        )
+        if duplicate:
+            # The first send's broadcast may have been lost with the old connection.
+            payload = await database_sync_to_async(selectors.message_payload)(message)
+            await self.send_frame({"type": "message", **payload})
+
+    async def on_edit(self, frame):
+        from chat import services
+
+        await database_sync_to_async(services.message_edit)(
+            user=self.user, room_id=frame["room"], seq=frame["seq"], text=frame["text"]
+        )
+
+    async def on_delete(self, frame):
+        from chat import services
+
+        await database_sync_to_async(services.message_delete)(
+            user=self.user, room_id=frame["room"], seq=frame["seq"]
+        )
+
+    async def on_history(self, frame):
+        from chat import selectors
+        from chat.services import ChatError
+
+        if frame["room"] not in self.room_ids:
+            raise ChatError("forbidden")
+        limit = frame.get("limit", HISTORY_PAGE)
+        messages = await database_sync_to_async(selectors.message_history)(
+            room_id=frame["room"], before=frame["before"], limit=limit
+        )
+        await self.send_frame(
+            {
+                "type": "history",
+                "room": frame["room"],
+                "messages": messages,
+                "complete": len(messages) < limit,
+            }
+        )
+
+    async def on_read(self, frame):
+        from chat import services
+
+        await database_sync_to_async(services.read_cursor_set)(
+            user=self.user, room_id=frame["room"], seq=frame["seq"]
+        )
+
+    async def on_typing(self, frame):
+        from chat import presence, selectors
+        from chat.services import ChatError
+
+        if frame["room"] not in self.room_ids:
+            raise ChatError("forbidden")
+        now = time.monotonic()
+        if now - self.last_typing < TYPING_INTERVAL:
+            return
+
+        def allowed():
+            # Read fresh: switching the opt-in off must count from the very next signal.
+            preference = selectors.chat_preference_for_user(user=self.user)
+            return presence.typing_allowed(preference)
+
+        if not await database_sync_to_async(allowed)():
+            raise ChatError("feature_off")
+        self.last_typing = now
+        await self.channel_layer.group_send(
+            room_group_name(frame["room"]),
+            {
+                "type": "chat.typing",
+                "room": frame["room"],
+                "name": self._author_name(),
+                "sender": self.channel_name,
+            },
+        )
+
+    async def on_presence_query(self, frame):
+        from chat import presence
+
+        online = await database_sync_to_async(presence.presence_online)(user_ids=frame["users"])
+        await self.send_frame({"type": "presence", "online": online})
+
+    # --- events from the channel layer -------------------------------------------------
+
+    async def chat_message(self, event):
+        # Rooms are re-read on each incoming frame; this set never holds a lost room longer.
+        # The frame was checked against the schema and encoded once, in chat.events.
+        if event["room"] in self.room_ids:
+            await self.send(text_data=event["text"])
+
+    async def chat_mention(self, event):
+        await self.send_frame(
+            {
+                "type": "mention",
+                "room": event["room"],
+                "room_name": event["room_name"],
+                "seq": event["seq"],
+                "by": event["by"],
+            }
+        )
+
+    async def chat_unread(self, event):
+        await self.send_frame(
+            {
+                "type": "unread",
+                "room": event["room"],
+                "unread": event["unread"],
+                "mentions": event["mentions"],
+            }
+        )
+
+    async def chat_typing(self, event):
+        if event["sender"] != self.channel_name and event["room"] in self.room_ids:
+            await self.send_frame({"type": "typing", "room": event["room"], "name": event["name"]})
+
+    async def chat_rooms(self, event):
+        await self._refresh_rooms()
+
+    async def chat_preference(self, event):
+        from chat import selectors
+
+        self.user.chat_preference = await database_sync_to_async(
+            selectors.chat_preference_for_user
+        )(user=self.user)
+        await self._touch_presence()
 
     async def session_close(self, event):
         """Offboarding or logout elsewhere: end this socket at once."""
         await self.close(code=4003)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _join(self, rooms: set[int]) -> None:
+        for room_id in rooms - self.room_ids:
+            await self.channel_layer.group_add(room_group_name(room_id), self.channel_name)
+        self.room_ids |= rooms
+
+    async def _refresh_rooms(self) -> None:
+        from chat import selectors
+
+        rooms = await database_sync_to_async(selectors.room_ids_for_user)(user=self.user)
+        lost, gained = self.room_ids - rooms, rooms - self.room_ids
+        for room_id in lost:
+            await self.channel_layer.group_discard(room_group_name(room_id), self.channel_name)
+            await self.send_frame({"type": "room.left", "room": room_id})
+        self.room_ids -= lost
+        await self._join(gained)
+        for room_id in gained:
+            await self.send_frame({"type": "room.joined", "room": room_id})
+
+    def _preference(self):
+        return getattr(self.user, "chat_preference", None)
+
+    def _author_name(self) -> str:
+        from chat.selectors import author_payload
+
+        return author_payload(self.user)["name"]
+
+    async def _touch_presence(self) -> None:
+        from chat import presence
+
+        def touch():
+            if presence.presence_allowed(self._preference()):
+                presence.presence_touch(user_id=self.user.pk)
+            else:
+                presence.presence_clear(user_id=self.user.pk)
+
+        await database_sync_to_async(touch)()
+
+    async def send_frame(self, frame: dict) -> None:
+        validate_server_frame(frame)
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def send_error(self, code: str, ref: str | None = None) -> None:
+        await self.send_frame(error_frame(code, ref=ref))

@@ -1,19 +1,198 @@
-"""Pages of the chat."""
+"""Pages of the chat: thin views over chat.selectors, chat.services and chat.permissions."""
 
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chat import permissions, selectors, services
+from chat.forms import DirectForm, InviteForm, MessageForm, PreferenceForm, RoomForm, SearchForm
+from chat.models import Room
+from chat.protocol import HISTORY_PAGE
+from directory.models import OrgUnit
+
+
+def _room_or_403(request, pk: int) -> tuple[Room, set[str]]:
+    room = get_object_or_404(Room, pk=pk)
+    actions = permissions.room_actions_for_user(request.user, room.pk)
+    if "view" not in actions:
+        # P4: superusers who are not members are refused like anyone else.
+        raise PermissionDenied
+    return room, actions
 
 
 def chat_index(request):
+    rooms = selectors.room_list_for_user(user=request.user)
+    if rooms:
+        return redirect("chat:room", pk=rooms[0].pk)
     return render(
         request,
-        "intranet/under_construction.html",
+        "chat/index.html",
+        {"page_title": _("Chat"), "rooms": rooms, "direct_form": DirectForm()},
+    )
+
+
+def room_detail(request, pk: int):
+    room, actions = _room_or_403(request, pk)
+    rooms = selectors.room_list_for_user(user=request.user)
+    current = next((r for r in rooms if r.pk == room.pk), room)
+    history = selectors.message_history(room_id=room.pk, limit=HISTORY_PAGE)
+    return render(
+        request,
+        "chat/index.html",
         {
-            "page_title": _("Chat"),
-            "part_description": _(
-                "Hier entstehen bald Chaträume für jedes Amt, ämterübergreifende Räume und "
-                "Direktnachrichten – ohne Lesebestätigungen und mit Präsenzanzeige nur auf "
-                "Wunsch."
-            ),
+            "page_title": current.name,
+            "rooms": rooms,
+            "room": current,
+            "history": history,
+            "history_complete": len(history) < HISTORY_PAGE,
+            "last_rev": current.last_seq,
+            "may_post": "post" in actions,
+            "may_moderate": "moderate" in actions,
+            "may_invite": permissions.user_may_invite(request.user, room),
+            "may_leave": permissions.user_may_leave(request.user, room),
+            "form": MessageForm(),
+            "direct_form": DirectForm(),
+            "preference": selectors.chat_preference_for_user(user=request.user),
+            "partner_id": selectors.direct_partner_id(room, request.user),
         },
+    )
+
+
+@require_POST
+def room_post(request, pk: int):
+    """The composer without JavaScript: the same service as the socket."""
+    room, _actions = _room_or_403(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_send(
+                user=request.user,
+                room_id=room.pk,
+                client_id=uuid.uuid4().hex,
+                text=form.cleaned_data["text"],
+            )
+        except services.ChatError as error:
+            if error.code == "forbidden":
+                raise PermissionDenied from error
+            messages.error(
+                request, _("Die Nachricht wurde nicht gesendet. Bitte erneut versuchen.")
+            )
+    else:
+        messages.error(request, _("Bitte eine Nachricht eingeben (höchstens 4000 Zeichen)."))
+    return redirect("chat:room", pk=room.pk)
+
+
+def room_for_unit(request, pk: int):
+    """The chat room of the Amt a unit belongs to (for links from the directory)."""
+    unit = get_object_or_404(OrgUnit.objects.select_related("parent__parent"), pk=pk)
+    amt = unit.amt
+    room = Room.objects.filter(amt=amt).first() if amt else None
+    if room is None:
+        raise PermissionDenied
+    _room_or_403(request, room.pk)
+    return redirect("chat:room", pk=room.pk)
+
+
+def room_create(request):
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        room = services.cross_office_room_create(
+            creator=request.user, name=form.cleaned_data["name"], topic=form.cleaned_data["topic"]
+        )
+        messages.success(request, _("Der Raum wurde angelegt. Laden Sie jetzt Mitglieder ein."))
+        return redirect("chat:room_invite", pk=room.pk)
+    return render(
+        request,
+        "chat/room_form.html",
+        {"page_title": _("Neuer ämterübergreifender Raum"), "form": form},
+    )
+
+
+def room_invite(request, pk: int):
+    room, _actions = _room_or_403(request, pk)
+    if not permissions.user_may_invite(request.user, room):
+        raise PermissionDenied
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.room_invite(
+            room=room,
+            actor=request.user,
+            users=form.cleaned_data["usernames"],
+            amter=list(form.cleaned_data["amter"]),
+        )
+        messages.success(request, _("Die Einladungen wurden gespeichert."))
+        return redirect("chat:room", pk=room.pk)
+    return render(
+        request,
+        "chat/room_invite.html",
+        {
+            "page_title": _("In „%(name)s“ einladen") % {"name": room.name},
+            "room": room,
+            "form": form,
+        },
+    )
+
+
+@require_POST
+def room_leave(request, pk: int):
+    room, _actions = _room_or_403(request, pk)
+    try:
+        services.room_leave(room=room, user=request.user)
+    except services.ChatError as error:
+        raise PermissionDenied from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("chat:room", pk=room.pk)
+    messages.success(request, _("Sie haben den Raum verlassen."))
+    return redirect("chat:index")
+
+
+@require_POST
+def direct_start(request):
+    form = DirectForm(request.POST)
+    if form.is_valid():
+        try:
+            room = services.direct_room_get_or_create(
+                user=request.user, other=form.cleaned_data["username"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect("chat:room", pk=room.pk)
+    else:
+        messages.error(request, " ".join(form.errors["username"]))
+    return redirect("chat:index")
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    results = []
+    if form.is_valid():
+        results = selectors.message_search(user=request.user, query=form.cleaned_data["q"])
+    return render(
+        request,
+        "chat/search.html",
+        {"page_title": _("Chat durchsuchen"), "form": form, "results": results},
+    )
+
+
+def preferences(request):
+    preference = selectors.chat_preference_for_user(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        services.chat_preference_set(
+            user=request.user,
+            share_presence=form.cleaned_data["share_presence"],
+            share_typing=form.cleaned_data["share_typing"],
+        )
+        messages.success(request, _("Ihre Chat-Einstellungen wurden gespeichert."))
+        return redirect("chat:preferences")
+    return render(
+        request,
+        "chat/preferences.html",
+        {"page_title": _("Chat-Einstellungen"), "form": form},
     )

@@ -85,6 +85,9 @@ def amt_groups_ensure(*, amt: OrgUnit) -> dict[str, Group]:
     from wiki.services import amt_section_ensure  # lazy: the wiki builds on the directory
 
     amt_section_ensure(amt=amt)  # the Amt's section in "Wissen", with its page permissions
+    from chat.services import amt_room_ensure  # the Amt's chat room follows its groups
+
+    amt_room_ensure(amt=amt)
     return groups
 
 

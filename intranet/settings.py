@@ -138,15 +138,24 @@ if REDIS_URL:
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.retry import Retry
 
+    # bench/chat_fanout.py measures both channels_redis layers (docs/chat-protocol.md).
+    CHANNEL_LAYER_BACKENDS = {
+        "core": "channels_redis.core.RedisChannelLayer",
+        "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    }
+    # pubsub: one PUBLISH per group message and no per-channel queues to drain; it measured
+    # faster in the fan-out (bench/chat_fanout.py). Delivery is at most once either way;
+    # the chat repairs gaps from the database (docs/chat-protocol.md).
+    CHANNEL_LAYER_KIND = os.environ.get("CHANNEL_LAYER", "pubsub")
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": CHANNEL_LAYER_BACKENDS[CHANNEL_LAYER_KIND],
             "CONFIG": {
                 "hosts": [
                     {
                         "address": REDIS_URL,
                         # redis-py 8 reads with a 5 s socket timeout by default, which kills
-                        # the layer's blocking BZPOPMIN (also 5 s) and with it every idle
+                        # the core layer's blocking BZPOPMIN (also 5 s) and with it every idle
                         # WebSocket (django/channels_redis#422). Wait a little longer instead.
                         "socket_timeout": 10,
                         # After a Redis restart the pooled connections are dead; reconnect
@@ -156,8 +165,7 @@ if REDIS_URL:
                     }
                 ],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "portal"),
-                "capacity": 1500,
-                "expiry": 60,
+                **({"capacity": 1500, "expiry": 60} if CHANNEL_LAYER_KIND == "core" else {}),
             },
         }
     }
@@ -327,6 +335,15 @@ LOGGING = {
         "django.server": {"level": "ERROR"},
     },
 }
+
+# --- Chat ---------------------------------------------------------------------------------
+# P7: messages older than this are purged (`manage.py purge_chat`); rooms may set their own.
+CHAT_RETENTION_DAYS = env_int("CHAT_RETENTION_DAYS", 180)
+# A client missing more than this many events in a room reloads it instead of a replay.
+CHAT_REPLAY_LIMIT = env_int("CHAT_REPLAY_LIMIT", 200)
+# S5: messages (new and edits) one person may send per window of seconds.
+CHAT_SEND_RATE = env_int("CHAT_SEND_RATE", 30)
+CHAT_SEND_RATE_WINDOW = env_int("CHAT_SEND_RATE_WINDOW", 30)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mitarbeiterportal@stadt.example")

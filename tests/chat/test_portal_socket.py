@@ -26,6 +26,9 @@ def _session_cookie(client, user) -> tuple[bytes, bytes]:
 async def _connect(headers):
     communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
     connected, _subprotocol = await communicator.connect()
+    if connected:
+        # The chat greets every socket with its user id (docs/chat-protocol.md).
+        assert (await communicator.receive_json_from())["type"] == "hello"
     return communicator, connected
 
 

@@ -17,6 +17,7 @@ def _cookie(client, user) -> str:
 
 async def _handshake(url, headers):
     async with websockets.connect(url, additional_headers=headers, open_timeout=5) as socket:
+        assert json.loads(await asyncio.wait_for(socket.recv(), 5))["type"] == "hello"
         await socket.send(json.dumps({"type": "ping"}))
         return json.loads(await asyncio.wait_for(socket.recv(), 5))
 

@@ -39,7 +39,7 @@ def test_login_and_home_page_are_accessible(daphne_server, page, person_in_32, h
     assert csp_errors == []
 
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Chat").click()
-    assert page.get_by_test_id("under-construction").is_visible()
+    assert page.get_by_test_id("chat-room-heading").is_visible()
     assert serious_violations(page) == []
 
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from chat.demo import seed_chat
 from directory.demo import DEMO_LOGIN_ROLES, DEMO_PASSWORD, DirectoryDemo
 from directory.models import OrgUnit, Person
 from wiki.demo import seed_wiki_demo
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, people: int, **options):
         DirectoryDemo(people=people).seed()
         seed_wiki_demo()
+        seed_chat()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodaten bereit: {OrgUnit.objects.count()} Organisationseinheiten, "

@@ -1,0 +1,120 @@
+"""One schema for every frame: each frame type in both directions is produced, checked against
+chat/protocol.py and documented in docs/chat-protocol.md."""
+
+from pathlib import Path
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from chat import services
+from chat.protocol import (
+    CLIENT_FRAMES,
+    SERVER_FRAMES,
+    FrameError,
+    validate_client_frame,
+    validate_server_frame,
+)
+from tests.chat.conftest import open_socket, send_message
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "chat-protocol.md"
+
+CLIENT_EXAMPLES = {
+    "ping": {"type": "ping"},
+    "sync": {"type": "sync", "rooms": {"1": 0}},
+    "send": {"type": "send", "room": 1, "client_id": "a1b2c3d4e5", "text": "Hallo"},
+    "edit": {"type": "edit", "room": 1, "seq": 1, "text": "Hallo!"},
+    "delete": {"type": "delete", "room": 1, "seq": 1},
+    "history": {"type": "history", "room": 1, "before": 10, "limit": 20},
+    "read": {"type": "read", "room": 1, "seq": 3},
+    "typing": {"type": "typing", "room": 1},
+    "presence.query": {"type": "presence.query", "users": [1, 2]},
+}
+
+
+def test_every_client_frame_type_has_a_valid_example():
+    assert set(CLIENT_EXAMPLES) == set(CLIENT_FRAMES)
+    for frame in CLIENT_EXAMPLES.values():
+        assert validate_client_frame(frame) is frame
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"type": "send", "room": True, "client_id": "a1b2c3d4e5", "text": "x"},
+        {"type": "send", "room": 1, "client_id": "kurz", "text": "x"},
+        {"type": "send", "room": 1, "client_id": "a1b2c3d4e5", "text": "x" * 4001},
+        {"type": "send", "room": 1, "client_id": "a1b2c3d4e5"},
+        {"type": "send", "room": 1, "client_id": "a1b2c3d4e5", "text": "x", "author": 2},
+        {"type": "sync", "rooms": {"abc": 1}},
+        {"type": "sync", "rooms": {"1": -1}},
+        {"type": "history", "room": 1, "before": 10, "limit": 500},
+        {"type": "presence.query", "users": list(range(1, 200))},
+        {"type": "read", "room": 1.5, "seq": 1},
+    ],
+)
+def test_invalid_client_frames_are_refused(frame):
+    with pytest.raises(FrameError) as error:
+        validate_client_frame(frame)
+    assert error.value.code == "invalid"
+
+
+def test_the_protocol_document_names_every_frame_and_error():
+    from chat.protocol import ERRORS
+
+    text = DOC.read_text()
+    for frame_type in {*CLIENT_FRAMES, *SERVER_FRAMES}:
+        assert f"`{frame_type}`" in text, frame_type
+    for code in ERRORS:
+        assert f"`{code}`" in text, code
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_server_sends_every_frame_type_and_each_fits_the_schema(
+    client, settings, room_32, person_in_32, colleague_in_32
+):
+    settings.CHAT_REPLAY_LIMIT = 1
+    await sync_to_async(services.chat_preference_set)(
+        user=person_in_32.user, share_presence=True, share_typing=True
+    )
+    lena = await open_socket(client, person_in_32.user)
+    oezlem = await open_socket(client, colleague_in_32.user)
+    seen = {"hello"}
+
+    async def drain(communicator, expected: set[str]):
+        """Receive until these frame types came (each checked against the schema)."""
+        got = set()
+        while not expected <= got:
+            frame = await communicator.receive_json_from(timeout=5)
+            validate_server_frame(frame)
+            got.add(frame["type"])
+        seen.update(got)
+
+    await lena.send_json_to({"type": "ping"})
+    await send_message(lena, room_32.pk, f"Hallo @{colleague_in_32.user.username}")
+    await send_message(lena, room_32.pk, "Zweite Nachricht")
+    await lena.send_json_to({"type": "typing", "room": room_32.pk})
+    await drain(lena, {"pong", "ack", "message"})
+    await oezlem.send_json_to({"type": "sync", "rooms": {str(room_32.pk): 0}})
+    await oezlem.send_json_to({"type": "history", "room": room_32.pk, "before": 3})
+    await oezlem.send_json_to({"type": "read", "room": room_32.pk, "seq": 1})
+    await oezlem.send_json_to({"type": "presence.query", "users": [person_in_32.user.pk]})
+    await oezlem.send_json_to({"type": "gibt.es.nicht"})
+    await drain(
+        oezlem,
+        {"message", "mention", "typing", "resync", "synced", "history", "unread", "presence"}
+        | {"error"},
+    )
+
+    room = await sync_to_async(services.cross_office_room_create)(
+        creator=person_in_32.user, name="Neu"
+    )
+    await sync_to_async(services.room_invite)(
+        room=room, actor=person_in_32.user, users=[colleague_in_32.user]
+    )
+    await drain(oezlem, {"room.joined"})
+    await sync_to_async(services.room_leave)(room=room, user=colleague_in_32.user)
+    await drain(oezlem, {"room.left"})
+
+    assert seen == set(SERVER_FRAMES)
+    await lena.disconnect()
+    await oezlem.disconnect()

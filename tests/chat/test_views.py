@@ -1,0 +1,127 @@
+"""The chat pages: rights (P4, S7), the composer without JavaScript, rooms, search, opt-ins."""
+
+import pytest
+from django.urls import reverse
+
+from chat import services
+from chat.models import ChatPreference, Message, Room
+from tests.support.factories import UserFactory
+from tests.support.queries import assert_query_count
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def room_32(amt_32):
+    return Room.objects.get(amt=amt_32)
+
+
+def test_chat_opens_the_first_room_with_its_messages(client_32, room_32, person_in_32):
+    services.message_send(
+        user=person_in_32.user, room_id=room_32.pk, client_id="hallo-0001", text="**Hallo**"
+    )
+    response = client_32.get("/chat/")
+    assert response.status_code == 302
+    page = client_32.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<strong>Hallo</strong>" in html
+    assert 'data-testid="chat-composer"' in html
+    assert "/static/js/chat." in html and "<script>" not in html.replace(
+        'type="application/json"', ""
+    )
+
+
+def test_other_amter_and_superusers_get_403(client, client_32, amt_50, person_in_32):
+    other_room = Room.objects.get(amt=amt_50)
+    assert client_32.get(reverse("chat:room", args=[other_room.pk])).status_code == 403
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(root)
+    assert client.get(reverse("chat:room", args=[other_room.pk])).status_code == 403
+    assert (
+        client.post(reverse("chat:room_post", args=[other_room.pk]), {"text": "x"}).status_code
+        == 403
+    )
+    assert client.get(reverse("chat:room", args=[99999])).status_code == 404
+    assert Message.objects.count() == 0
+
+
+def test_the_composer_works_without_javascript(client_32, room_32):
+    response = client_32.post(reverse("chat:room_post", args=[room_32.pk]), {"text": "ohne JS"})
+    assert response.status_code == 302
+    assert Message.objects.get().text == "ohne JS"
+
+
+def test_room_for_unit_leads_members_to_their_amt_room(client_32, amt_32, amt_50, room_32):
+    response = client_32.get(reverse("chat:room_for_unit", args=[amt_32.pk]))
+    assert response["Location"] == reverse("chat:room", args=[room_32.pk])
+    assert client_32.get(reverse("chat:room_for_unit", args=[amt_50.pk])).status_code == 403
+
+
+def test_create_invite_and_leave_a_cross_office_room(client, client_32, person_in_50, amt_50):
+    response = client_32.post(
+        reverse("chat:room_create"), {"name": "Projekt E-Akte", "topic": "Austausch"}
+    )
+    room = Room.objects.get(name="Projekt E-Akte")
+    assert response["Location"] == reverse("chat:room_invite", args=[room.pk])
+    response = client_32.post(
+        reverse("chat:room_invite", args=[room.pk]),
+        {"usernames": f"@{person_in_50.user.username}, gibtsnicht"},
+    )
+    assert "Unbekannte Benutzernamen: gibtsnicht" in response.content.decode()
+    client_32.post(
+        reverse("chat:room_invite", args=[room.pk]), {"usernames": person_in_50.user.username}
+    )
+    client.force_login(person_in_50.user)
+    assert client.get(reverse("chat:room", args=[room.pk])).status_code == 200
+    client.post(reverse("chat:room_leave", args=[room.pk]))
+    assert client.get(reverse("chat:room", args=[room.pk])).status_code == 403
+
+
+def test_direct_message_from_the_chat_page(client_32, person_in_50):
+    response = client_32.post(
+        reverse("chat:direct_start"), {"username": person_in_50.user.username}
+    )
+    room = Room.objects.get(kind=Room.Kind.DIRECT)
+    assert response["Location"] == reverse("chat:room", args=[room.pk])
+    page = client_32.get(response["Location"]).content.decode()
+    assert "Jörg Weiß" in page
+
+
+def test_search_finds_only_messages_the_user_may_read(
+    client_32, room_32, person_in_32, person_in_50, amt_50
+):
+    services.message_send(
+        user=person_in_32.user, room_id=room_32.pk, client_id="such-00001", text="Hundesteuer 32"
+    )
+    other = Room.objects.get(amt=amt_50)
+    services.message_send(
+        user=person_in_50.user, room_id=other.pk, client_id="such-00002", text="Hundesteuer 50"
+    )
+    html = client_32.get(reverse("chat:search"), {"q": "hundesteuer"}).content.decode()
+    assert "Hundesteuer 32" in html and "Hundesteuer 50" not in html
+
+
+def test_presence_and_typing_are_off_until_the_person_opts_in(client_32, person_in_32):
+    page = client_32.get(reverse("chat:preferences")).content.decode()
+    assert "checked" not in page
+    client_32.post(reverse("chat:preferences"), {"share_typing": "on"})
+    preference = ChatPreference.objects.get(user=person_in_32.user)
+    assert (preference.share_presence, preference.share_typing) == (False, True)
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_room_page_query_count_does_not_grow_with_messages(
+    client_32, room_32, person_in_32, count, settings
+):
+    settings.CHAT_SEND_RATE = 1000
+    for index in range(count):
+        services.message_send(
+            user=person_in_32.user, room_id=room_32.pk, client_id=f"q-{index:06d}", text=str(index)
+        )
+    url = reverse("chat:room", args=[room_32.pk])
+    client_32.get(url)  # warm the session
+    # user, room, rights, room list with own unread counts, history, preference, and the
+    # shell's own (person, permissions, session save): the same for 2 or 40 messages.
+    with assert_query_count(12):
+        assert client_32.get(url).status_code == 200
