@@ -63,6 +63,29 @@ def amt_room_ensure(*, amt: OrgUnit) -> Room:
     return room
 
 
+@transaction.atomic
+def amt_room_merge(*, source: OrgUnit, target: OrgUnit) -> Room | None:
+    """Two Ämter become one (directory.services.org_unit_merge). The source's room keeps its
+    history: it becomes a cross-office room open to the remaining Amt's members and
+    moderated by its Digital Movers, until its messages expire like any other."""
+    room = Room.objects.filter(amt=source).first()
+    if room is None:
+        return None
+    room.amt = None
+    room.kind = Room.Kind.CROSS_OFFICE
+    room.name = f"{room.name} (bis zur Zusammenlegung)"  # stored data stays German
+    room.full_clean()
+    room.save(update_fields=["amt", "kind", "name"])
+    groups = {
+        og.kind: og.group for og in OfficeGroup.objects.filter(amt=target).select_related("group")
+    }
+    if OfficeGroup.Kind.MEMBERS in groups:
+        _grant(MEMBER_PERMS, groups[OfficeGroup.Kind.MEMBERS], room)
+    if OfficeGroup.Kind.DIGITAL_MOVERS in groups:
+        _grant(MODERATOR_PERMS, groups[OfficeGroup.Kind.DIGITAL_MOVERS], room)
+    return room
+
+
 def amt_rooms_ensure_all() -> int:
     """Rooms for every existing Amt (after the chat is installed, or to repair them)."""
     count = 0

@@ -174,9 +174,11 @@ def org_unit_merge(*, source: OrgUnit, target: OrgUnit, actor) -> OrgUnit:
     )
     summary = f"{source} → {target}"
     if source.kind == OrgUnit.Kind.AMT:
-        from wiki.services import amt_section_merge  # lazy: the wiki builds on the directory
+        from chat.services import amt_room_merge  # lazy: the chat builds on the directory
+        from wiki.services import amt_section_merge
 
         amt_section_merge(source=source, target=target)
+        amt_room_merge(source=source, target=target)
     source.delete()
     Group.objects.filter(pk__in=source_groups).delete()
     people = Person.objects.filter(pk__in=affected).select_related("user")

@@ -152,3 +152,19 @@ def test_chat_content_is_in_no_admin():
 def test_every_amt_made_through_the_directory_gets_a_room():
     amt = amt_with_groups(number="66", name="Tiefbauamt", referat_number=referat("SWU").number)
     assert Room.objects.filter(amt=amt).exists()
+
+
+def test_merging_two_amter_keeps_the_old_rooms_history_for_the_remaining_amt(
+    person_in_32, person_in_50, amt_32, amt_50
+):
+    room = Room.objects.get(amt=amt_32)
+    _send(person_in_32.user, room, "Vor der Zusammenlegung", "c-merge-1")
+    directory_services.org_unit_merge(source=amt_32, target=amt_50, actor=None)
+    room.refresh_from_db()
+    assert room.kind == Room.Kind.CROSS_OFFICE and room.amt is None
+    assert room.name == "32 – Amt für öffentliche Ordnung (bis zur Zusammenlegung)"
+    assert room.messages.get().text == "Vor der Zusammenlegung"
+    # Everybody now in Amt 50, the moved people included, can read the old room.
+    for person in (person_in_32, person_in_50):
+        assert {"view", "post"} <= permissions.room_actions_for_user(person.user, room.pk)
+    assert Room.objects.get(amt=amt_50).kind == Room.Kind.AMT

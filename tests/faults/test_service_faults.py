@@ -27,12 +27,21 @@ def wait_for_health(url: str, status: int, timeout: float = 20.0) -> dict:
     raise AssertionError(f"/healthz never answered {status} within {timeout}s (last: {seen})")
 
 
+async def receive_type(socket, frame_type: str, seconds: float = 10) -> dict:
+    """The next frame of this type; the server greets with `hello` and may send others."""
+    async with asyncio.timeout(seconds):
+        while True:
+            frame = json.loads(await socket.recv())
+            if frame["type"] == frame_type:
+                return frame
+
+
 async def ping(url: str, origin: str, cookie: str) -> dict:
     async with websockets.connect(
         url, additional_headers={"Origin": origin, "Cookie": cookie}, open_timeout=10
     ) as socket:
         await socket.send(json.dumps({"type": "ping"}))
-        return json.loads(await asyncio.wait_for(socket.recv(), 10))
+        return await receive_type(socket, "pong")
 
 
 def test_healthz_reports_an_unreachable_database_and_recovers(cluster_environment):
@@ -105,7 +114,7 @@ def test_killed_daphne_clients_reconnect_through_the_proxy(
         for socket in sockets:
             try:
                 await socket.send(json.dumps({"type": "ping"}))
-                await asyncio.wait_for(socket.recv(), 3)
+                await receive_type(socket, "pong", seconds=3)
             except (websockets.ConnectionClosed, TimeoutError):
                 lost += 1
         # Every client whose server died reconnects; the proxy sends it to the survivor.
