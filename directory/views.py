@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from directory import permissions, selectors, services, vcard
@@ -102,14 +102,9 @@ def _released_or_404(request, uuid) -> tuple:
 
 
 def chat_room_url(unit) -> str | None:
-    """The unit's chat room, once the chat offers `chat:room_for_unit`."""
+    """The chat room of the unit's Amt (a Referat has none)."""
     amt = unit.amt
-    if amt is None:
-        return None
-    try:
-        return reverse("chat:room_for_unit", args=[amt.pk])
-    except NoReverseMatch:
-        return None
+    return reverse("chat:room_for_unit", args=[amt.pk]) if amt is not None else None
 
 
 def person_profile(request, uuid):

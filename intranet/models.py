@@ -54,9 +54,13 @@ class HomePage(Page):
         from wiki import selectors as wiki_selectors
 
         context = super().get_context(request, *args, **kwargs)
+        from chat import selectors as chat_selectors
+
         context.update(
             wiki_selectors.home_page_context(user=request.user, quick_links=self.quick_links)
         )
+        # "Meine Räume": the person's rooms with their own unread counts (P3).
+        context["my_rooms"] = chat_selectors.room_list_for_user(user=request.user)
         return context
 
     class Meta:

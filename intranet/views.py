@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -97,19 +97,16 @@ def transparency(request):
 
 
 def _settings_links() -> list[dict]:
-    """The person's own switches live with their parts; link them once those parts exist."""
-    links = []
-    for url_name, label, description in SETTINGS_PAGES:
-        try:
-            links.append({"url": reverse(url_name), "label": label, "description": description})
-        except NoReverseMatch:
-            continue
-    return links
+    """The person's own switches live with their parts; "Meine Daten" links to them."""
+    return [
+        {"url": reverse(url_name), "label": label, "description": description}
+        for url_name, label, description in SETTINGS_PAGES
+    ]
 
 
 SETTINGS_PAGES = [
     (
-        "chat:settings",
+        "chat:preferences",
         _("Präsenz- und Tipp-Anzeige"),
         _(
             "Ob andere sehen, dass Sie im Chat sind oder gerade schreiben (aus, bis Sie sie "

@@ -71,6 +71,7 @@ async def test_deactivation_closes_open_websockets(client, person_in_32, central
     )
     connected, _ = await communicator.connect()
     assert connected
+    assert (await communicator.receive_json_from())["type"] == "hello"
     await sync_to_async(services.person_deactivate)(person=person_in_32, actor=central_hr.user)
     output = await communicator.receive_output(timeout=3)
     assert output == {"type": "websocket.close", "code": 4003, "reason": ""} or (

@@ -31,18 +31,19 @@ def test_profile_links_deputy_unit_chat_and_vcard(client_32, person_in_32, colle
     assert f"/personen/{person_in_32.uuid}/" in html  # the deputy
     assert f"/personen/einheit/{colleague_in_32.unit_id}/" in html
     assert f"/personen/{colleague_in_32.uuid}/vcard/" in html
-    assert "Chatraum (folgt)" in html
+    assert f'href="/chat/amt/{colleague_in_32.unit.amt.pk}/"' in html
     assert "Abwesend bis" in html
     assert "Diese Angaben pflegt die Personalverwaltung." in html
 
 
-def test_chat_link_goes_live_when_chat_offers_the_url(client_32, colleague_in_32, monkeypatch):
-    from directory import views
+def test_chat_link_leads_to_the_amts_room(client_32, colleague_in_32):
+    from chat.models import Room
 
-    monkeypatch.setattr(views, "reverse", lambda name, args: f"/chat/raum/{args[0]}/")
     html = client_32.get(f"/personen/{colleague_in_32.uuid}/").content.decode()
-    assert f'href="/chat/raum/{colleague_in_32.unit.amt.pk}/"' in html
-    assert "Chatraum (folgt)" not in html
+    link = f"/chat/amt/{colleague_in_32.unit.amt.pk}/"
+    assert f'href="{link}"' in html
+    room = Room.objects.get(amt=colleague_in_32.unit.amt)
+    assert client_32.get(link)["Location"] == f"/chat/raum/{room.pk}/"
 
 
 def test_past_absence_is_not_shown(client_32, colleague_in_32):
@@ -164,7 +165,7 @@ def test_unit_page_shows_leader_members_contact_and_sub_units(client_32, amt_32,
     assert person_in_32.full_name in html
     assert "0711 216-32000" in html and "amt32@stadt.example" in html
     assert f"/personen/einheit/{sub.pk}/" in html
-    assert "Chatraum (folgt)" in html
+    assert f'href="/chat/amt/{amt_32.pk}/"' in html
     for _index in range(8):
         other = PersonFactory(unit=amt_32)
         other.further_units.add(sub)
@@ -175,7 +176,7 @@ def test_unit_page_shows_leader_members_contact_and_sub_units(client_32, amt_32,
 
 def test_referat_page_has_no_chat_link(client_32, amt_32):
     html = client_32.get(f"/personen/einheit/{amt_32.parent_id}/").content.decode()
-    assert "Chatraum (folgt)" in html
+    assert 'data-testid="chat-link"' not in html
     assert OrgUnit.objects.get(pk=amt_32.parent_id).kind == OrgUnit.Kind.REFERAT
 
 

@@ -60,7 +60,7 @@ def test_search_profile_unit(daphne_server, page, person_in_32, colleague):
     assert page.get_by_role("heading", level=1).inner_text() == "Jürgen Häberle"
     assert "Schwäbisch" in page.get_by_test_id("voluntary-data").inner_text()
     assert page.get_by_test_id("deputy").inner_text() == "Lena Müller"
-    assert page.get_by_test_id("chat-link-pending").is_visible()
+    assert page.get_by_test_id("chat-link").is_visible()
     assert serious_violations(page) == []
 
     page.get_by_test_id("unit-link").click()

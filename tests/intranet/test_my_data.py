@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch
 from guardian.shortcuts import assign_perm
 from wagtail.models import Comment, Page, PageLogEntry, Revision
 
@@ -147,19 +146,13 @@ def test_download_is_json_for_the_logged_in_person_only(client_32, person_in_32,
     assert person_in_50.last_name not in response.content.decode()
 
 
-def test_settings_links_appear_once_the_parts_provide_them(client_32, monkeypatch):
+def test_settings_links_lead_to_the_persons_own_switches(client_32):
     html = client_32.get("/meine-daten/").content.decode()
     assert "Ihre Einstellungen" in html
-
-    from intranet import views
-
-    def fake_reverse(name, *args, **kwargs):
-        if name == "chat:settings":
-            return "/chat/einstellungen/"
-        raise NoReverseMatch(name)
-
-    monkeypatch.setattr(views, "reverse", fake_reverse)
-    assert [link["url"] for link in views._settings_links()] == ["/chat/einstellungen/"]
+    assert 'href="/chat/einstellungen/"' in html  # presence and typing opt-in (P2)
+    assert 'href="/personen/ich/bearbeiten/"' in html  # voluntary fields' visibility (P6)
+    for url in ("/chat/einstellungen/", "/personen/ich/bearbeiten/"):
+        assert client_32.get(url).status_code == 200
 
 
 def test_my_data_query_count_does_not_grow_with_rows(client_32, person_in_32):

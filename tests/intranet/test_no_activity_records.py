@@ -23,6 +23,10 @@ ACTIVITY_NAME = re.compile(
 # Activity-like fields that exist, and why they do not record activity for others to see.
 ALLOWED = {
     "auth.User.last_login": "never written (update_last_login is replaced), shown only to the user",
+    "chat.ReadCursor.last_read_seq": (
+        "the person's own read position for unread counts: a sequence number, no time; "
+        "shown to nobody else (P3)"
+    ),
     "wagtailcore.APIToken.last_used_at": "wagtail.api.v3 is not installed: no tokens exist",
     "wagtailadmin.EditingSession.last_seen_at": (
         "Wagtail's warning that someone else is editing the same page right now; "

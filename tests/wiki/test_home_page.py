@@ -28,11 +28,27 @@ def test_newest_training_material(client_32, section_50, person_in_50):
     assert "Wohngeld-Software" in html  # training of other Ämter is for everyone to find
 
 
-def test_directory_search_box_and_rooms_placeholder(client_32):
+def test_directory_search_box_and_my_rooms(client_32):
     html = client_32.get("/").content.decode()
     assert 'action="/personen/"' in html and 'name="q"' in html
     assert "Meine Räume" in html
     assert 'data-testid="home-rooms"' in html
+
+
+def test_my_rooms_show_only_the_persons_own_unread_counts(client_32, person_in_32, amt_32):
+    from chat import services as chat_services
+    from chat.models import Room
+    from tests.support.factories import PersonFactory
+
+    room = Room.objects.get(amt=amt_32)
+    colleague = PersonFactory(unit=amt_32)
+    chat_services.message_send(user=colleague.user, room_id=room.pk, client_id="h1", text="Hallo")
+    chat_services.message_send(user=colleague.user, room_id=room.pk, client_id="h2", text="Da?")
+    html = client_32.get("/").content.decode()
+    assert f'href="/chat/raum/{room.pk}/"' in html
+    assert "2 ungelesen" in html
+    client_32.force_login(colleague.user)  # the author has read their own messages
+    assert 'data-testid="home-room-unread"' not in client_32.get("/").content.decode()
 
 
 def test_wissen_navigation_leads_to_the_wagtail_page(client_32, section_32):
