@@ -14,7 +14,7 @@ import time
 
 from bench.common import PYTHON, RESULT_PREFIX, ROOT
 
-NOT_BENCHMARKS = {"__init__", "common", "cluster", "run_all", "http_load"}
+NOT_BENCHMARKS = {"__init__", "common", "cluster", "run_all", "http_load", "settings", "urls"}
 TIMEOUT_SECONDS = int(os.environ.get("BENCH_TIMEOUT", "1200"))
 
 
