@@ -2,6 +2,8 @@
 from the environment (see the configuration table in README.md)."""
 
 import os
+import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -30,14 +32,32 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DEBUG", False)
 
+# Management commands that only read or write files and never sign anything a browser
+# sees; they may run without the production secret (e.g. in a build step or a hook).
+COMMANDS_WITHOUT_SECRET = {
+    "makemigrations",
+    "showmigrations",
+    "sqlmigrate",
+    "makemessages",
+    "compilemessages",
+    "collectstatic",
+}
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        # Only for local development; a DEBUG instance is never exposed.
+        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    elif (
+        Path(sys.argv[0]).name == "manage.py"
+        and len(sys.argv) > 1
+        and sys.argv[1] in COMMANDS_WITHOUT_SECRET
+    ):
+        SECRET_KEY = secrets.token_urlsafe(50)  # thrown away when the command ends
+    else:
         raise ImproperlyConfigured(
             "SECRET_KEY fehlt: ohne DEBUG muss SECRET_KEY gesetzt sein (siehe README.md)."
         )
-    # Only for local development; a DEBUG instance is never exposed.
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -42,3 +42,39 @@ def test_settings_refuse_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY fehlt" in result.stderr
+
+
+def _without_secret() -> dict[str, str]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "intranet.settings", "DEBUG": "0"}
+    env.pop("SECRET_KEY", None)
+    return env
+
+
+def test_offline_commands_run_without_the_secret():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=_without_secret(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_serving_and_the_deploy_check_still_refuse_without_the_secret():
+    for command in (
+        ["manage.py", "check", "--deploy"],
+        ["manage.py", "migrate", "--plan"],
+        ["-c", "import intranet.asgi"],
+    ):
+        result = subprocess.run(
+            [sys.executable, *command],
+            cwd=ROOT,
+            env=_without_secret(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode != 0, command
+        assert "SECRET_KEY fehlt" in result.stderr, command
