@@ -7,6 +7,14 @@ def last_login_not_recorded(sender, request, user, **kwargs):
     """Takes the place of Django's `update_last_login` (P1): no login time is stored."""
 
 
+def session_refresh_start(sender, request, user, **kwargs):
+    """A new login starts its idle timeout now (see SessionRefreshMiddleware)."""
+    from intranet.middleware import SESSION_REFRESHED_KEY, session_refresh_stamp
+
+    if hasattr(request, "session"):
+        request.session[SESSION_REFRESHED_KEY] = session_refresh_stamp()
+
+
 class IntranetConfig(AppConfig):
     default = True  # this module holds a second AppConfig (for wagtail.users)
     name = "intranet"
@@ -23,6 +31,7 @@ class IntranetConfig(AppConfig):
         # and `User.last_login` stays empty. tests/intranet/test_no_activity_records.py
         # proves it through a real login.
         user_logged_in.connect(last_login_not_recorded, dispatch_uid="update_last_login")
+        user_logged_in.connect(session_refresh_start, dispatch_uid="intranet.session_refresh")
 
 
 class PortalUsersAppConfig(WagtailUsersAppConfig):

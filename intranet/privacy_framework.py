@@ -102,14 +102,16 @@ PERSONAL_DATA = [
         fields=("session_key", "session_data", "expire_date"),
         category=CATEGORY_ACCOUNT,
         purpose=_(
-            "Angemeldet bleiben, solange Sie das Portal nutzen. Es wird kein Verlauf der "
-            "Sitzungen geführt."
+            "Angemeldet bleiben, solange Sie das Portal nutzen. Die Sitzung kennt nur den "
+            "Zeitpunkt ihrer letzten Verlängerung, auf 5 Minuten gerundet. Es wird kein "
+            "Verlauf der Sitzungen geführt."
         ),
         visible_to=(Audience.NOBODY,),
         legal_basis=LEGAL_BASIS_OPERATION,
         retention=_(
-            "bis 8 Stunden nach der letzten Anfrage oder bis zur Abmeldung; abgelaufene "
-            "Sitzungen werden täglich gelöscht"
+            "bis etwa 8 Stunden nach der letzten Nutzung (die Frist wird höchstens alle 5 "
+            "Minuten verlängert) oder bis zur Abmeldung; abgelaufene Sitzungen werden "
+            "täglich gelöscht"
         ),
         masked=("session_key", "session_data"),
         on_leaving=_(

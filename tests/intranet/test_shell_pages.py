@@ -57,9 +57,9 @@ def test_logout_ends_the_session(client_32):
 def test_home_page_query_count_is_fixed(client_32):
     client_32.get("/")  # warm Wagtail's site cache
     # user, site with root page, page, alias check, view restrictions, person with unit tree,
-    # 2× permissions (admin link), session refresh (savepoint, update, release);
+    # 2× permissions (admin link) – no session write within the refresh interval;
     # the wiki's home page content: the user's Ämter, their sections, hidden sections
     # (groups, restrictions), news, newest training material (tests/wiki for its growth);
     # "Meine Räume": the chat rooms with the person's own unread counts in one query.
-    with assert_query_count(18):
+    with assert_query_count(15):
         client_32.get("/")

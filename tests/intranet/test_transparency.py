@@ -46,8 +46,8 @@ def test_footer_links_transparency_and_my_data(client_32):
 
 def test_transparency_query_count_is_fixed(client_32):
     client_32.get("/transparenz/")
-    # session user, feature switches, footer person, 2× admin-link permissions, session refresh
-    with assert_query_count(8):
+    # session user, feature switches, footer person, 2× admin-link permissions
+    with assert_query_count(5):
         client_32.get("/transparenz/")
 
 

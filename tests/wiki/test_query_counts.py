@@ -22,14 +22,15 @@ pytestmark = pytest.mark.django_db
 # (+ specific), ancestors' aliases and view restrictions (Wagtail's serve check), current
 # person, Digital Mover sections, feature switch, breadcrumbs, topics, feedback sums, owner,
 # then one query per block type in use (images + renditions, documents, videos, captions),
-# 2× permissions for the footer's admin link, and the session refresh (3).
-KNOWLEDGE_PAGE_QUERIES = 24
+# and 2× permissions for the footer's admin link. No session write: the session is
+# refreshed at most every SESSION_REFRESH_SECONDS (tests/intranet/test_session_timeout.py).
+KNOWLEDGE_PAGE_QUERIES = 21
 BLOCK_TYPE_QUERIES = 5  # images, renditions, documents, videos, captions (cached away)
-TRAINING_PAGE_QUERIES = 19
-SECTION_QUERIES = 19
-WIKI_INDEX_QUERIES = 18
-SEARCH_QUERIES = 20
-HOME_QUERIES = 19  # + the chat rooms with the own unread counts ("Meine Räume")
+TRAINING_PAGE_QUERIES = 16
+SECTION_QUERIES = 16
+WIKI_INDEX_QUERIES = 15
+SEARCH_QUERIES = 17
+HOME_QUERIES = 16  # + the chat rooms with the own unread counts ("Meine Räume")
 
 
 def _document(name: str, extension: str) -> Document:
