@@ -23,7 +23,10 @@ class IntranetConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from intranet import audit_signals  # noqa: F401  (connects the audit receivers)
+        from intranet import (
+            audit_signals,  # noqa: F401  (connects the audit receivers)
+            checks,  # noqa: F401  (registers the system checks)
+        )
 
         # P1: Django's auth app connects `update_last_login` under this dispatch_uid in its
         # own ready(), which runs after ours (intranet comes first in INSTALLED_APPS). A

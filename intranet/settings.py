@@ -149,6 +149,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# A connection pool per process (psycopg_pool, Django's `OPTIONS["pool"]`). Under ASGI,
+# Django runs each request's synchronous code in a thread of its own, so persistent
+# connections (CONN_MAX_AGE) pile up, one per thread, until PostgreSQL refuses more; a
+# pool lends each request and each chat frame a connection and takes it back at the end.
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
+if IS_POSTGRES and DATABASE_POOL_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool replaces persistent connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DATABASE_POOL_SIZE),
+        "max_size": DATABASE_POOL_SIZE,
+        # How long a request waits for a free connection; during an outage, how long until
+        # it gives up (so /healthz answers 503 within a proxy's health-check timeout).
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
+    }  # conn_health_checks above makes Django check each connection before lending it
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache ----------------------------------------------------

@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Never contacted: the checks only read the settings.
+PRODUCTION_DB = "postgres://portal@db.stadt.example:5432/portal"
 
 
-def test_check_deploy_passes_with_production_environment():
-    env = {
+def _production_environment(**extra: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "intranet.settings",
         "DEBUG": "0",
@@ -17,8 +19,12 @@ def test_check_deploy_passes_with_production_environment():
         "ALLOWED_HOSTS": "portal.stadt.example",
         "CSRF_TRUSTED_ORIGINS": "https://portal.stadt.example",
         "SECURE_SSL_REDIRECT": "1",
+        **extra,
     }
-    result = subprocess.run(
+
+
+def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -26,6 +32,10 @@ def test_check_deploy_passes_with_production_environment():
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_passes_with_production_environment():
+    result = _deploy_check(_production_environment())
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -78,3 +88,31 @@ def test_serving_and_the_deploy_check_still_refuse_without_the_secret():
         )
         assert result.returncode != 0, command
         assert "SECRET_KEY fehlt" in result.stderr, command
+
+
+def test_check_deploy_warns_about_persistent_connections_under_asgi():
+    result = _deploy_check(_production_environment(DATABASE_URL=PRODUCTION_DB, CONN_MAX_AGE="60"))
+    assert result.returncode != 0
+    assert "intranet.W001" in result.stdout + result.stderr
+
+
+def test_the_pool_replaces_persistent_connections():
+    env = _production_environment(
+        DATABASE_URL=PRODUCTION_DB, CONN_MAX_AGE="60", DATABASE_POOL_SIZE="8"
+    )
+    assert _deploy_check(env).returncode == 0
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['OPTIONS']['pool'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 {'min_size': 2, 'max_size': 8, 'timeout': 3}"

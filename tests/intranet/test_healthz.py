@@ -1,5 +1,7 @@
 """The health check reports whether the database and the channel layer are reachable."""
 
+import threading
+
 import pytest
 from django.db import OperationalError
 
@@ -32,7 +34,27 @@ def test_unreachable_database_is_reported(client, monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    # The check runs in a thread of its own, with that thread's connection object.
+    monkeypatch.setattr(type(connection._connections["default"]), "cursor", broken_cursor)
     response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_a_database_that_does_not_answer_in_time_is_reported(client, monkeypatch):
+    """A pool checkout waits DATABASE_POOL_TIMEOUT during an outage; the proxy's health
+    check gets its answer after HEALTH_TIMEOUT_SECONDS all the same."""
+    from intranet import views
+
+    answered = threading.Event()
+
+    def waiting_for_a_connection():
+        answered.wait(5)  # released below, once the response is there
+        return True
+
+    monkeypatch.setattr(views, "HEALTH_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(views, "_database_reachable", waiting_for_a_connection)
+    response = client.get("/healthz")
+    answered.set()
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
