@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from intranet import selectors
+from intranet.channel_layer import channel_release
 
 HEALTH_TIMEOUT_SECONDS = 2.0
 
@@ -51,8 +52,12 @@ async def _channel_layer_reachable() -> bool:
     try:
         async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
             channel = await layer.new_channel()
-            await layer.send(channel, probe)
-            return await layer.receive(channel) == probe
+            try:
+                await layer.send(channel, probe)
+                return await layer.receive(channel) == probe
+            finally:
+                # One probe every few seconds all day: it must not leave its channel behind.
+                await channel_release(layer, channel)
     except Exception:  # noqa: BLE001 - a timeout or connection error means "not reachable"
         return False
 
