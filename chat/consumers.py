@@ -2,11 +2,15 @@
 per-user group. The protocol is in docs/chat-protocol.md and chat/protocol.py."""
 
 import json
+import logging
 import time
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import InterfaceError, OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from chat.protocol import (
     HISTORY_PAGE,
@@ -16,8 +20,17 @@ from chat.protocol import (
     validate_client_frame,
     validate_server_frame,
 )
+from intranet.channel_layer import channel_release
 
 TYPING_INTERVAL = 3.0  # seconds between two typing signals of one socket
+
+# A service the chat needs is unreachable for a moment: PostgreSQL (the message is the row),
+# or Redis (send rate, channel layer). The frame is refused with `unavailable` and the
+# socket stays open; the client keeps its message and sends it again. Integrity errors are
+# not outages and still fail loudly.
+SERVICE_UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+
+logger = logging.getLogger(__name__)
 
 # Channel-layer events whose handlers never touch the database. Channels runs
 # close_old_connections() in the one database thread before EVERY event; for a message to
@@ -47,6 +60,13 @@ def _socket_state(user_id: int):
 
 
 class PortalConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if getattr(self, "channel_name", None):
+                await channel_release(self.channel_layer, self.channel_name)
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
@@ -96,15 +116,24 @@ class PortalConsumer(AsyncWebsocketConsumer):
         except FrameError as error:
             await self.send_error(error.code)
             return
-        # S2: rights are read again on every frame; rooms the user lost are left now.
-        await self._refresh_rooms()
         handler = getattr(self, "on_" + frame["type"].replace(".", "_"))
         from chat.services import ChatError
 
         try:
+            # S2: rights are read again on every frame; rooms the user lost are left now.
+            await self._refresh_rooms()
             await handler(frame)
         except ChatError as error:
             await self.send_error(error.code, ref=self._ref(frame))
+        except SERVICE_UNAVAILABLE as error:
+            # Nothing was acknowledged, so nothing is lost: the client resends the same
+            # client_id later, and a send that did commit answers as a duplicate then.
+            logger.warning("chat: frame refused, a service is unreachable (%r)", error)
+            if frame["type"] == "ping":
+                # The socket is alive even if the database is not: keep the heartbeat going.
+                await self.send_frame({"type": "pong"})
+            else:
+                await self.send_error("unavailable", ref=self._ref(frame))
 
     @staticmethod
     def _ref(frame: dict) -> str | None:
@@ -318,7 +347,11 @@ class PortalConsumer(AsyncWebsocketConsumer):
             else:
                 presence.presence_clear(user_id=self.user.pk)
 
-        await database_sync_to_async(touch)()
+        try:
+            await database_sync_to_async(touch)()
+        except SERVICE_UNAVAILABLE as error:
+            # Presence is a flag with a TTL (P2): a missed refresh only lets it expire early.
+            logger.warning("chat: presence not refreshed, a service is unreachable (%r)", error)
 
     async def send_frame(self, frame: dict) -> None:
         validate_server_frame(frame)

@@ -24,6 +24,7 @@ ERRORS = {
     "not_found": _("Diese Nachricht gibt es nicht (mehr)."),
     "rate_limited": _("Sie senden zu schnell. Bitte warten Sie einen Moment."),
     "feature_off": _("Diese Funktion ist ausgeschaltet."),
+    "unavailable": _("Der Chat ist gerade nicht erreichbar. Die Nachricht wird erneut gesendet."),
 }
 
 

@@ -1,4 +1,9 @@
-"""Writes of the chat. Every change is committed first; events go out only after commit."""
+"""Writes of the chat. Every change is committed first; events go out only after commit.
+
+Events only signal (docs/chat-protocol.md): they are registered with `robust=True`, so a
+channel layer that is down loses the signal, not the committed change or its `ack`. The
+clients' `sync` repairs the gap from the database.
+"""
 
 from datetime import timedelta
 
@@ -124,7 +129,7 @@ def room_invite(*, room: Room, actor, users=(), amter=()) -> None:
         changes={"users": [u.pk for u in users], "amter": [str(a) for a in amter]},
     )
     user_ids = [u.pk for u in users]
-    transaction.on_commit(lambda: events.notify_rooms_changed(user_ids=user_ids))
+    transaction.on_commit(lambda: events.notify_rooms_changed(user_ids=user_ids), robust=True)
 
 
 @transaction.atomic
@@ -138,7 +143,7 @@ def room_leave(*, room: Room, user) -> None:
         raise ValidationError(
             _("Sie sind über Ihr Amt Mitglied dieses Raums und können ihn nicht verlassen.")
         )
-    transaction.on_commit(lambda: events.notify_rooms_changed(user_ids=[user.pk]))
+    transaction.on_commit(lambda: events.notify_rooms_changed(user_ids=[user.pk]), robust=True)
 
 
 @transaction.atomic
@@ -156,7 +161,9 @@ def direct_room_get_or_create(*, user, other) -> Room:
     if created:
         _grant(MEMBER_PERMS, user, room)
         _grant(MEMBER_PERMS, other, room)
-        transaction.on_commit(lambda: events.notify_rooms_changed(user_ids=[low, high]))
+        transaction.on_commit(
+            lambda: events.notify_rooms_changed(user_ids=[low, high]), robust=True
+        )
     return room
 
 
@@ -249,7 +256,7 @@ def message_send(*, user, room_id: int, client_id: str, text: str) -> tuple[Mess
                 by=author_name,
             )
 
-    transaction.on_commit(notify)
+    transaction.on_commit(notify, robust=True)
     return message, False
 
 
@@ -290,7 +297,7 @@ def message_edit(*, user, room_id: int, seq: int, text: str) -> Message:
         [Mention(message=message, user=u) for u in mentioned], ignore_conflicts=True
     )
     payload = selectors.message_payload(message)
-    transaction.on_commit(lambda: events.notify_message(payload=payload))
+    transaction.on_commit(lambda: events.notify_message(payload=payload), robust=True)
     return message
 
 
@@ -308,7 +315,7 @@ def message_delete(*, user, room_id: int, seq: int) -> Message:
     message.save(update_fields=["text", "html", "deleted", "rev"])
     Mention.objects.filter(message=message).delete()
     payload = selectors.message_payload(message)
-    transaction.on_commit(lambda: events.notify_message(payload=payload))
+    transaction.on_commit(lambda: events.notify_message(payload=payload), robust=True)
     return message
 
 
@@ -325,7 +332,8 @@ def read_cursor_set(*, user, room_id: int, seq: int) -> dict:
     transaction.on_commit(
         lambda: events.notify_unread(
             user_id=user.pk, room_id=room_id, unread=state["unread"], mentions=state["mentions"]
-        )
+        ),
+        robust=True,
     )
     return state
 
@@ -340,7 +348,7 @@ def chat_preference_set(*, user, share_presence: bool, share_typing: bool) -> Ch
     preference.save()
     if not share_presence:
         presence.presence_clear(user_id=user.pk)
-    transaction.on_commit(lambda: events.notify_preference(user_id=user.pk))
+    transaction.on_commit(lambda: events.notify_preference(user_id=user.pk), robust=True)
     return preference
 
 

@@ -28,6 +28,10 @@
   var pingTimer = null;
   var pongTimer = null;
   var outbox = {}; // client_id -> text, until acknowledged
+  var resendTimer = null;
+  var resendRetries = 0;
+  // Refused for now, not for good: the message stays in the outbox and is sent again.
+  var RETRY_CODES = { rate_limited: true, unavailable: true };
   var lastTyping = 0;
   var typingClear = null;
   var partner = t.partner ? Number(t.partner) : null;
@@ -257,10 +261,28 @@
     });
   }
 
+  function scheduleResend() {
+    // 2, 4, 8 … 30 s with jitter; a reconnect flushes the outbox at once anyway.
+    if (resendTimer) return false;
+    var delay = Math.min(30000, 2000 * Math.pow(2, resendRetries)) * (0.5 + Math.random() / 2);
+    resendRetries += 1;
+    resendTimer = window.setTimeout(function () {
+      resendTimer = null;
+      flushOutbox();
+    }, delay);
+    return true;
+  }
+
   function onError(f) {
     if (f.ref && outbox[f.ref] !== undefined) {
       var pending = list.querySelector('[data-client-id="' + f.ref + '"]');
-      if (f.code !== "rate_limited") delete outbox[f.ref];
+      if (RETRY_CODES[f.code]) {
+        if (pending) pending.querySelector(".chat-message__meta").textContent = f.message;
+        // One notice per pause, not one per waiting message.
+        if (scheduleResend()) showNotice(f.message);
+        return;
+      }
+      delete outbox[f.ref];
       if (pending) {
         pending.classList.add("chat-message--failed");
         pending.querySelector(".chat-message__meta").textContent = f.message;
@@ -284,6 +306,7 @@
         break;
       case "ack":
         delete outbox[f.client_id];
+        resendRetries = 0;
         break;
       case "synced":
         Object.keys(f.rooms).forEach(function (room) {

@@ -6,6 +6,7 @@ import pytest
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError
 
 from chat.consumers import MAX_FRAME_BYTES, user_group_name
 from intranet.asgi import application
@@ -105,3 +106,67 @@ async def _sync(func, *args):
     from asgiref.sync import sync_to_async
 
     return await sync_to_async(func)(*args)
+
+
+@pytest.mark.parametrize(
+    "outage",
+    [OperationalError("connection refused"), InterfaceError("connection already closed")],
+)
+async def test_an_unreachable_database_refuses_the_send_and_keeps_the_socket(
+    outage, client, monkeypatch, room_32, person_in_32
+):
+    from chat import selectors, services
+    from chat.models import Message
+
+    def unreachable(**_kwargs):
+        raise outage
+
+    cookie = await _sync(_session_cookie, client, person_in_32.user)
+    communicator, connected = await _connect([ORIGIN, cookie])
+    assert connected is True
+    send = {"type": "send", "room": room_32.pk, "client_id": "ausfall-0001", "text": "Hallo"}
+
+    # The database fails while the message is stored: no ack, an error naming the send.
+    monkeypatch.setattr(services, "message_send", unreachable)
+    await communicator.send_to(text_data=json.dumps(send))
+    assert await communicator.receive_json_from() == {
+        "type": "error",
+        "code": "unavailable",
+        "message": "Der Chat ist gerade nicht erreichbar. Die Nachricht wird erneut gesendet.",
+        "ref": "ausfall-0001",
+    }
+    # It fails already while the rights are read again (S2): the same, and pings still work.
+    monkeypatch.setattr(selectors, "room_ids_for_user", unreachable)
+    await communicator.send_to(text_data=json.dumps(send))
+    assert (await communicator.receive_json_from())["code"] == "unavailable"
+    await communicator.send_to(text_data=json.dumps({"type": "ping"}))
+    assert await communicator.receive_json_from() == {"type": "pong"}
+    assert await communicator.receive_nothing()
+
+    # Back again: the client's resend with the same client id is stored once.
+    monkeypatch.undo()
+    await communicator.send_to(text_data=json.dumps(send))
+    ack = await communicator.receive_json_from()
+    assert (ack["type"], ack["client_id"], ack["duplicate"]) == ("ack", "ausfall-0001", False)
+    assert await _sync(Message.objects.filter(client_id="ausfall-0001").count) == 1
+    await communicator.disconnect()
+
+
+async def test_an_integrity_error_is_not_taken_for_an_outage(
+    client, monkeypatch, room_32, person_in_32
+):
+    from chat import services
+
+    def broken(**_kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    cookie = await _sync(_session_cookie, client, person_in_32.user)
+    communicator, _connected = await _connect([ORIGIN, cookie])
+    monkeypatch.setattr(services, "message_send", broken)
+    await communicator.send_to(
+        text_data=json.dumps(
+            {"type": "send", "room": room_32.pk, "client_id": "kaputt-0001", "text": "Hallo"}
+        )
+    )
+    with pytest.raises(IntegrityError):
+        await communicator.receive_output()
