@@ -74,6 +74,17 @@ http {{
 """
 
 
+ASGI_APP = "intranet.asgi:application"
+
+
+def daphne_command(port: int) -> list[str]:
+    """How the portal starts daphne on loopback: the cluster, the benchmarks and the tests.
+
+    `-v 0`: daphne writes an access log (client address, path, time of every request) to
+    stdout by default; the portal keeps none (P1)."""
+    return [PYTHON, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -134,16 +145,7 @@ class Cluster:
     def daphne_start(self, port: int) -> None:
         log = open(self.state / f"daphne-{port}.log", "ab")  # noqa: SIM115 - kept for the process
         self.daphnes[port] = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "intranet.asgi:application",
-            ],
+            daphne_command(port),
             cwd=ROOT,
             env=self.env,
             stdout=log,

@@ -368,11 +368,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {
-        # daphne's access log names the client address and path of every request.
-        "daphne.access": {"level": "ERROR"},
-        "django.server": {"level": "ERROR"},
-    },
+    # daphne's access log (client address and path of every request) is not a logger but a
+    # stream its command line opens unless started with `-v 0`: every command that starts
+    # daphne (Makefile, bench/cluster.py, README) passes it.
+    "loggers": {"django.server": {"level": "ERROR"}},
 }
 
 # --- Chat ---------------------------------------------------------------------------------

@@ -1,6 +1,13 @@
 """P1: nothing stores or shows per-person activity to anyone else."""
 
+import os
 import re
+import shlex
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -13,6 +20,9 @@ from directory.services import central_hr_group_ensure
 from intranet.privacy_register import Audience, entries
 from intranet.services import audit_record
 from tests.support.factories import TEST_PASSWORD
+from tests.support.server import DaphneServer, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ACTIVITY_NAME = re.compile(
     r"(last_?(login|seen|active|activity|used|visit|read)|seen_at|online|"
@@ -128,3 +138,54 @@ def test_reports_menu_hides_activity_reports_from_editors(client, person_in_32):
     client.force_login(person_in_32.user)
     html = client.get("/admin/").content.decode()
     assert "/admin/reports/site-history/" not in html
+
+
+def _no_request_lines(output: str) -> None:
+    assert "/healthz" not in output, f"daphne wrote an access log (P1):\n{output[-2000:]}"
+
+
+def _wait_healthy(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.3)
+    raise AssertionError(f"{url} never answered")
+
+
+def test_make_run_starts_daphne_without_an_access_log(tmp_path):
+    """P1: the newcomer's command (and the README's) must not log who opened which page."""
+    port = free_port()
+    plan = subprocess.run(
+        ["make", "-n", "run", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True
+    )
+    words = shlex.split(next(line for line in plan.stdout.splitlines() if "-m daphne" in line))
+    assignments = [word for word in words if "=" in word and not word.startswith("-")]
+    command = words[len(assignments) :]  # "DEBUG=1 .venv/bin/python -m daphne …"
+    env = {**os.environ, **dict(word.split("=", 1) for word in assignments)}
+    log = tmp_path / "daphne.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_healthy(f"http://127.0.0.1:{port}")
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
+        finally:
+            server.terminate()
+            server.wait(10)
+    _no_request_lines(log.read_text(errors="replace"))
+
+
+def test_cluster_and_test_daphnes_write_no_access_log(db):
+    """The cluster's daphne processes log to var/cluster/…; they and the tests' servers are
+    started by the same bench.cluster.daphne_command."""
+    server = DaphneServer()
+    server.start()
+    try:
+        urllib.request.urlopen(f"{server.url}/healthz", timeout=5).read()
+    finally:
+        server.stop()
+    _no_request_lines(server.output())

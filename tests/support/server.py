@@ -3,14 +3,17 @@
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
+from django.test import Client
+
+from bench.cluster import daphne_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,6 +22,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def login_cookie(user) -> str:
+    """A session cookie header for this person, for sockets and requests to a real server.
+
+    One Django test client per person: logging someone else in with the same client would
+    end the first session."""
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def test_database_url() -> str:
@@ -83,16 +96,7 @@ class DaphneServer:
 
     def start(self, timeout: float = 30.0) -> None:
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "intranet.asgi:application",
-            ],
+            daphne_command(self.port),
             cwd=ROOT,
             env=self.environment(),
             stdout=self.log,
