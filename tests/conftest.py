@@ -85,6 +85,19 @@ def person_in_32(amt_32):
 
 
 @pytest.fixture
+def colleague_in_32(amt_32):
+    return PersonFactory(unit=amt_32, first_name="Özlem", last_name="Yılmaz")
+
+
+@pytest.fixture
+def room_32(amt_32):
+    """The Amt's own chat room, created with the Amt."""
+    from chat.models import Room
+
+    return Room.objects.get(amt=amt_32)
+
+
+@pytest.fixture
 def person_in_50(amt_50):
     return PersonFactory(unit=amt_50, first_name="Jörg", last_name="Weiß")
 

@@ -10,7 +10,6 @@ from django.core.cache import cache
 
 from chat.models import Room
 from intranet.asgi import application
-from tests.support.factories import PersonFactory
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
@@ -36,18 +35,8 @@ def redis_layer(redis_url, settings):
 
 
 @pytest.fixture
-def room_32(amt_32):
-    return Room.objects.get(amt=amt_32)
-
-
-@pytest.fixture
 def room_50(amt_50):
     return Room.objects.get(amt=amt_50)
-
-
-@pytest.fixture
-def colleague_in_32(amt_32):
-    return PersonFactory(unit=amt_32, first_name="Özlem", last_name="Yılmaz")
 
 
 @pytest.fixture

@@ -7,20 +7,12 @@ import uuid
 
 import pytest
 import websockets
-from django.conf import settings
-from django.test import Client
 
-from tests.support.server import DaphneServer
+from tests.support.server import DaphneServer, login_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 
 MESSAGES = 30
-
-
-def _cookie(user) -> str:
-    client = Client()  # one client per person: logging in another person ends the session
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 async def _open(server: DaphneServer, cookie: str):
@@ -61,8 +53,8 @@ def test_messages_cross_daphnes_and_survive_a_dying_one(
     two_daphnes, room_32, person_in_32, colleague_in_32
 ):
     first, second = two_daphnes
-    sender_cookie = _cookie(person_in_32.user)
-    receiver_cookie = _cookie(colleague_in_32.user)
+    sender_cookie = login_cookie(person_in_32.user)
+    receiver_cookie = login_cookie(colleague_in_32.user)
     received: dict[int, str] = {}
     arrivals: list[int] = []
 

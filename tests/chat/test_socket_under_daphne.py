@@ -5,14 +5,10 @@ import json
 
 import pytest
 import websockets
-from django.conf import settings
+
+from tests.support.server import login_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _cookie(client, user) -> str:
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 async def _handshake(url, headers):
@@ -22,10 +18,10 @@ async def _handshake(url, headers):
         return json.loads(await asyncio.wait_for(socket.recv(), 5))
 
 
-def test_real_socket_needs_login_and_our_origin(daphne_server, client, person_in_32):
+def test_real_socket_needs_login_and_our_origin(daphne_server, person_in_32):
     url = f"{daphne_server.ws_url}/ws/"
     origin = daphne_server.url
-    cookie = _cookie(client, person_in_32.user)
+    cookie = login_cookie(person_in_32.user)
 
     assert asyncio.run(_handshake(url, {"Origin": origin, "Cookie": cookie})) == {"type": "pong"}
 

@@ -3,6 +3,7 @@ the test database, with faults injected only into services the test owns."""
 
 import os
 import shutil
+import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlparse
@@ -48,6 +49,23 @@ def health(url: str) -> tuple[int, dict]:
         return 0, {}
 
 
-def session_cookie(client, user) -> str:
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+def wait_for_health(url: str, status: int, timeout: float = 20.0) -> dict:
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        seen = health(url)
+        if seen[0] == status:
+            return seen[1]
+        time.sleep(0.2)
+    raise AssertionError(f"/healthz never answered {status} within {timeout}s (last: {seen})")
+
+
+@pytest.fixture
+def private_redis():
+    """A Redis of the test's own: Redis pub/sub ignores database numbers, so a shared server
+    would mix these daphnes' broadcasts with anyone else's that use the same prefix."""
+    from tests.support.faults import PrivateRedis
+
+    redis = PrivateRedis().start()
+    yield redis
+    redis.stop()

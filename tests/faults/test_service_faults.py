@@ -3,28 +3,17 @@ the proxy's health check see when a service goes away and comes back."""
 
 import asyncio
 import json
-import time
 import urllib.request
 
 import pytest
 import websockets
 
 from bench.cluster import Cluster
-from tests.faults.conftest import database_host_port, health, session_cookie
+from tests.faults.conftest import database_host_port, health, wait_for_health
 from tests.support.faults import PrivateRedis, TcpProxy
+from tests.support.server import login_cookie
 
 pytestmark = pytest.mark.cluster
-
-
-def wait_for_health(url: str, status: int, timeout: float = 20.0) -> dict:
-    deadline = time.monotonic() + timeout
-    seen = None
-    while time.monotonic() < deadline:
-        seen = health(url)
-        if seen[0] == status:
-            return seen[1]
-        time.sleep(0.2)
-    raise AssertionError(f"/healthz never answered {status} within {timeout}s (last: {seen})")
 
 
 async def receive_type(socket, frame_type: str, seconds: float = 10) -> dict:
@@ -44,13 +33,15 @@ async def ping(url: str, origin: str, cookie: str) -> dict:
         return await receive_type(socket, "pong")
 
 
-def test_healthz_reports_an_unreachable_database_and_recovers(cluster_environment):
+@pytest.mark.parametrize("pool_size", ["0", "4"], ids=["connection-per-request", "pool"])
+def test_healthz_reports_an_unreachable_database_and_recovers(cluster_environment, pool_size):
     proxy = TcpProxy(*database_host_port()).start()
     database_url = cluster_environment["DATABASE_URL"]
     host_port = "{}:{}".format(*database_host_port())
     environment = {
         **cluster_environment,
         "DATABASE_URL": database_url.replace(host_port, f"127.0.0.1:{proxy.port}"),
+        "DATABASE_POOL_SIZE": pool_size,
     }
     try:
         with Cluster(daphne_count=2, env=environment, prepare=False) as cluster:
@@ -69,11 +60,11 @@ def test_healthz_reports_an_unreachable_database_and_recovers(cluster_environmen
 
 
 def test_redis_restart_is_reported_and_sockets_work_again(
-    cluster_environment, client, person_in_32, home_page
+    cluster_environment, person_in_32, home_page
 ):
     redis = PrivateRedis().start()
     environment = {**cluster_environment, "REDIS_URL": redis.url}
-    cookie = session_cookie(client, person_in_32.user)
+    cookie = login_cookie(person_in_32.user)
     try:
         with Cluster(daphne_count=2, env=environment, prepare=False) as cluster:
             socket_url = f"{cluster.ws_url}/ws/"
@@ -96,10 +87,8 @@ def test_redis_restart_is_reported_and_sockets_work_again(
         redis.stop()
 
 
-def test_killed_daphne_clients_reconnect_through_the_proxy(
-    cluster_environment, client, person_in_32
-):
-    cookie = session_cookie(client, person_in_32.user)
+def test_killed_daphne_clients_reconnect_through_the_proxy(cluster_environment, person_in_32):
+    cookie = login_cookie(person_in_32.user)
 
     async def scenario(cluster: Cluster) -> tuple[int, list[dict]]:
         headers = {"Origin": cluster.url, "Cookie": cookie}
