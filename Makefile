@@ -63,6 +63,9 @@ cluster: install-test nginx
 	$(PY) -m bench.cluster
 
 # Every benchmark in bench/, each against its reference in the same run; writes bench/RESULTS.md.
+# Needs PostgreSQL and Redis on 127.0.0.1 (BENCH_DATABASE_URL, default .../portal_bench, is
+# created, migrated and seeded by the scripts; BENCH_REDIS_URL, default db 9). BENCH_QUICK=1
+# for a short trial run, BENCH_TIMEOUT=seconds per script (default 900).
 bench: $(VENV)/.installed-bench node_modules/.installed nginx
 	$(PY) -m bench.run_all
 

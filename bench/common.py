@@ -56,6 +56,57 @@ def database_prepare(env: dict[str, str]) -> None:
         subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
 
 
+def manage(env: dict[str, str], *args: str) -> None:
+    """Run a management command of the measured portal (output only on failure)."""
+    completed = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if completed.returncode:
+        sys.stderr.write(completed.stdout[-2000:] + completed.stderr[-4000:])
+        raise SystemExit(f"manage.py {' '.join(args)} failed (exit {completed.returncode})")
+
+
+def demo_seed(env: dict[str, str]) -> None:
+    """The demo data (units, groups, people with logins, wiki pages), once per database.
+
+    `seed_demo` is idempotent but slow once 20,000 bulk people exist (it updates search
+    columns of many people: up to minutes on this machine). It runs in one transaction,
+    so the demo login "ma32" plus a knowledge page mean it completed. BENCH_RESEED=1 runs
+    it anyway.
+    """
+    url = env["DATABASE_URL"]
+    if url.startswith("postgres") and os.environ.get("BENCH_RESEED", "") in ("", "0"):
+        import psycopg
+
+        with psycopg.connect(url) as connection:
+            seeded = connection.execute(
+                "SELECT EXISTS (SELECT 1 FROM auth_user WHERE username = 'ma32') "
+                "AND EXISTS (SELECT 1 FROM wiki_knowledgepage)"
+            ).fetchone()[0]
+        if seeded:
+            return
+    manage(env, "seed_demo")
+
+
+def directory_seed(env: dict[str, str], people: int) -> None:
+    """The demo data plus `people` bulk people; both only add what is missing."""
+    demo_seed(env)
+    manage(env, "seed_bulk", "--people", str(people))
+
+
+def quick() -> bool:
+    """`BENCH_QUICK=1`: smaller sizes for a trial run (the figures are then not comparable)."""
+    return os.environ.get("BENCH_QUICK", "") not in ("", "0")
+
+
+def size(name: str, full: int, quick_value: int) -> int:
+    """A benchmark size: the environment variable `name`, else the quick or the full size."""
+    value = os.environ.get(name)
+    if value:
+        return int(value)
+    return quick_value if quick() else full
+
+
 def django_setup(env: dict[str, str]) -> None:
     """Use the measured portal's settings in this process (to create users and sessions)."""
     os.environ.update(env)
@@ -67,22 +118,27 @@ def django_setup(env: dict[str, str]) -> None:
 
 def session_cookies(count: int, *, prefix: str = "bench") -> list[str]:
     """Log in `count` benchmark users (created if missing) and return their cookie headers."""
-    from django.conf import settings
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    cookies = []
+    users = []
     for index in range(count):
         user, created = User.objects.get_or_create(username=f"{prefix}{index:05d}")
         if created:
             user.set_unusable_password()
             user.save()
+        users.append(user)
+    return session_cookies_for(users)
+
+
+def session_cookies_for(users) -> list[str]:
+    """A fresh logged-in session for each of these users; their cookie headers."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    cookies = []
+    for user in users:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

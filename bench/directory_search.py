@@ -1,26 +1,44 @@
-"""Directory search p95 at 20,000 people vs a trivial view, same daphne, same run.
+"""Directory search p95 at 20,000 people under 20 concurrent users, through nginx and two
+daphne processes, against a trivial view in the same run (PORTAL.md section 8: ≤ 3× the
+trivial view's p95, and ≤ 30 ms).
 
-    DATABASE_URL=postgres://… .venv/bin/python bench/directory_search.py [--rounds 300]
+    python -m bench.directory_search      # BENCH_SEARCH_REQUESTS, BENCH_PEOPLE, BENCH_QUICK
 
-Seeds the demo data and `seed_bulk --people 20000` (both idempotent), starts one daphne
-process on 127.0.0.1 with the portal's settings plus a trivial view (bench/urls.py), logs in
-as the demo user ma32 and alternates requests: the trivial view, then a search from a mix of
-umlaut-folded, prefix, typo, Amt, responsibility and phone queries. Prints both p95 values
-and the ratio (target, PORTAL.md section 8: ≤ 3× and ≤ 30 ms).
+Seeds the demo data and `seed_bulk` (20,000 people; both idempotent) into the benchmark
+database, logs in 20 different people of the bulk data (distinct sessions, each with an
+Amt, so the voluntary-field checks run as for real readers) and starts the cluster with
+`bench.settings`, which adds a trivial view behind the same middleware (bench/urls.py).
+
+The reference is that trivial view, requested by the same 20 users through the same nginx
+and daphnes at the same concurrency. It pays everything the search pays except the search:
+proxy, ASGI, session load and save, authentication, CSP. So the ratio is the search's own
+cost under load, which is what the target bounds; the absolute p95 also contains the
+queueing of 20 users on this machine's cores. The two alternate in blocks (trivial,
+search, trivial, …) so noise that comes and goes hits both alike. The queries mix
+umlaut-folded ("mueller" for "Müller"), prefix, typo, Amt, responsibility and phone
+searches. The per-person search rate limit (S5) is lifted for the benchmark users only by
+the benchmark's environment.
+
+With 20 users on a machine of few cores the absolute p95 is mostly waiting in the queue
+(latency ≈ users / throughput), so a second row measures the same pair with one user at
+a time: the absolute "≤ 30 ms" is meaningful there, without queueing.
 """
 
-import argparse
-import http.client
-import os
-import re
-import statistics
-import subprocess
 import sys
-import time
 import urllib.parse
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.cluster import Cluster
+from bench.common import (
+    database_prepare,
+    directory_seed,
+    django_setup,
+    portal_environment,
+    report,
+    session_cookies_for,
+    size,
+)
+from bench.http_load import run_compare
+
 QUERIES = [
     "Müller",
     "mueller",
@@ -34,126 +52,98 @@ QUERIES = [
     "Steinbach",
     "Sachbearbeitung Bußgeld",
     "Lena Müller",
+    "Grünbach",
+    "Schönfeld",
+    "gruenberg",
+    "Jürgen",
+    "Öztürk",
+    "Maier",
+    "Meyer",
+    "Weiß",
+    "weiss",
+    "Kirchhofer",
+    "Sandmeier",
+    "Zellinger",
 ]
+TRIVIAL = "/__bench__/trivial/"
+USERS = 20
+TARGET_RATIO, TARGET_MS = 3.0, 30.0
 
 
-def manage(*args, env):
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+def search_paths() -> list[str]:
+    return [f"/personen/?q={urllib.parse.quote(query)}" for query in QUERIES]
+
+
+def bench_users(count: int):
+    """People of the bulk data (each in an Amt), with their accounts."""
+    from directory.models import Person
+
+    people = (
+        Person.objects.filter(personnel_number__startswith="B", user__isnull=False)
+        .select_related("user")
+        .order_by("personnel_number")[:count]
     )
+    return [person.user for person in people]
 
 
-def p95(values):
-    return statistics.quantiles(values, n=20)[18]
-
-
-class Session:
-    def __init__(self, port):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        self.cookies = {}
-
-    def request(self, method, path, body=None, headers=None):
-        headers = dict(headers or {})
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        started = time.perf_counter()
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        data = response.read()
-        elapsed = time.perf_counter() - started
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, data, elapsed
-
-    def log_in(self, username, password):
-        _status, html, _t = self.request("GET", "/anmelden/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
-        body = urllib.parse.urlencode(
-            {"username": username, "password": password, "csrfmiddlewaretoken": token}
-        )
-        status, _data, _t = self.request(
-            "POST",
-            "/anmelden/",
-            body=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-        if status != 302:
-            raise SystemExit(f"Login failed ({status})")
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=300)
-    parser.add_argument("--people", type=int, default=20000)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--skip-seed", action="store_true", help="data already seeded")
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Bitte DATABASE_URL auf eine PostgreSQL-Datenbank setzen.")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "0",
-        "HSTS_SECONDS": "0",
-        "DIRECTORY_SEARCH_PER_MINUTE": "1000000",
-    }
-    manage("migrate", "--noinput", env=env)
-    if not args.skip_seed:
-        manage("seed_demo", "--people", "300", env=env)
-        manage("seed_bulk", "--people", str(args.people), env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(args.port),
-            "intranet.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def main() -> None:
+    people = size("BENCH_PEOPLE", 20000, 20000)
+    requests = size("BENCH_SEARCH_REQUESTS", 1200, 300)
+    sequential_requests = size("BENCH_SEARCH_SEQUENTIAL_REQUESTS", 300, 60)
+    env = portal_environment(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DIRECTORY_SEARCH_PER_MINUTE="1000000",
     )
-    try:
-        session = Session(args.port)
-        for _attempt in range(100):
-            try:
-                session.request("GET", "/healthz")
-                break
-            except OSError:
-                session = Session(args.port)
-                time.sleep(0.2)
-        session.log_in("ma32", "Portal-Demo-2026")
-        trivial, searching = [], []
-        warmup = 20
-        for index in range(args.rounds + warmup):
-            status, data, elapsed = session.request("GET", "/__bench__/trivial/")
-            assert status == 200 and data == b"ok", status
-            if index >= warmup:
-                trivial.append(elapsed)
-            query = urllib.parse.quote(QUERIES[index % len(QUERIES)])
-            status, data, elapsed = session.request("GET", f"/personen/?q={query}")
-            assert status == 200 and b'data-testid="result-count"' in data, status
-            if index >= warmup:
-                searching.append(elapsed)
-        trivial_p95, search_p95 = p95(trivial) * 1000, p95(searching) * 1000
-        trivial_median = statistics.median(trivial) * 1000
-        search_median = statistics.median(searching) * 1000
-        print(f"people in directory: ≥{args.people}, rounds: {args.rounds}")
-        print(f"trivial view  p95: {trivial_p95:7.2f} ms  (median {trivial_median:.2f} ms)")
-        print(f"search        p95: {search_p95:7.2f} ms  (median {search_median:.2f} ms)")
-        print(f"ratio search/trivial p95: {search_p95 / trivial_p95:.2f}× (target ≤ 3×, ≤ 30 ms)")
-    finally:
-        server.terminate()
-        server.wait(10)
+    database_prepare(env)
+    directory_seed(env, people)
+    django_setup(env)
+    from directory.models import Person
+
+    total = Person.objects.filter(is_active=True).count()
+    cookies = session_cookies_for(bench_users(USERS))
+    with Cluster(daphne_count=2, env=env, prepare=False) as cluster:
+        search, trivial = run_compare(
+            cluster.url,
+            search_paths(),
+            [TRIVIAL],
+            cookies=cookies,
+            concurrency=USERS,
+            requests=requests,
+        )
+        alone, alone_trivial = run_compare(
+            cluster.url,
+            search_paths(),
+            [TRIVIAL],
+            cookies=cookies[:1],
+            concurrency=1,
+            requests=sequential_requests,
+            warmup=10,
+        )
+    results = {USERS: (search, trivial), 1: (alone, alone_trivial)}
+    for users, (measured, reference) in results.items():
+        for label, row in (("trivial view", reference), ("search", measured)):
+            print(
+                f"{users:2d} users, {label:<12}: p50 {row['p50']:7.2f} ms  "
+                f"p95 {row['p95']:7.2f} ms  {row['rps']:6.0f} requests/s  "
+                f"{row['errors']} errors of {row['count']}"
+            )
+    if any(row["errors"] for pair in results.values() for row in pair):
+        sys.exit("Fehlerhafte Antworten – Messung ungültig.")
+    for users, (measured, reference) in results.items():
+        ratio = measured["p95"] / reference["p95"]
+        report(
+            name=f"directory search p95, {total:,} people, "
+            + (f"{users} concurrent users" if users > 1 else "one user at a time")
+            + ", nginx + 2 daphne",
+            value=measured["p95"],
+            unit="ms",
+            reference=reference["p95"],
+            ratio=ratio,
+            target=f"≤ {TARGET_RATIO:.0f}× trivial view and ≤ {TARGET_MS:.0f} ms",
+            met=ratio <= TARGET_RATIO and measured["p95"] <= TARGET_MS,
+            note=f"p50 {measured['p50']:.1f} vs {reference['p50']:.1f} ms, "
+            f"{measured['count']} searches",
+        )
 
 
 if __name__ == "__main__":

@@ -1,28 +1,33 @@
 """The HR import of 20,000 rows vs PostgreSQL COPY of the same file, in the same run.
 
-    DATABASE_URL=postgres://… .venv/bin/python bench/import_staff.py [--rows 20000]
+    python -m bench.import_staff        # BENCH_IMPORT_ROWS, BENCH_QUICK
 
-Writes a Windows-1252, semicolon-separated export of new people into units that exist,
-loads it once with `COPY` into a table of the same columns (the reference), then imports it
-with the portal (parse + apply: users, people, groups, search columns; one transaction), and
-finally re-imports the unchanged file. Prints the times and the ratio (target, PORTAL.md
-section 8: ≤ 20× COPY; re-import ≤ 5 s). The imported people are removed afterwards.
+Writes a Windows-1252, semicolon-separated export of new people into units that exist and
+loads it with `COPY` into a plain table of the same columns, COMMIT included (the
+reference: the least the database must do to store the rows durably). Then it imports the
+file with the portal (parse + apply: users, people, groups, search columns; one
+transaction) and re-imports the unchanged file. Target (PORTAL.md section 8): ≤ 20× COPY;
+re-import ≤ 5 s, an absolute target, beside which a second COPY is reported as a scale for
+this machine. The imported people are removed afterwards (and before, should an earlier
+run have been interrupted).
 """
 
-import argparse
-import os
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+from bench.common import (
+    database_prepare,
+    demo_seed,
+    django_setup,
+    portal_environment,
+    report,
+    size,
+)
 
 PREFIX = "I"
+TARGET_RATIO, TARGET_REIMPORT_SECONDS = 20.0, 5.0
 
 
 def write_export(path: Path, rows: int) -> None:
@@ -48,23 +53,30 @@ def write_export(path: Path, rows: int) -> None:
 
 
 def copy_reference(path: Path) -> float:
+    """COPY of the file into a plain (logged) table of the same columns, with its COMMIT:
+    the least the database must do to store these rows durably."""
     from django.db import connection, transaction
 
-    with transaction.atomic(), connection.cursor() as cursor:
+    table = "bench_import_reference"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(
-            "CREATE TEMP TABLE bench_import_reference (personalnummer text, vorname text, "
-            "nachname text, einheit text, funktion text, telefon text, email text, raum text, "
-            "eintritt text, austritt text) ON COMMIT DROP"
+            f"CREATE TABLE {table} (personalnummer text, vorname text, nachname text, "
+            "einheit text, funktion text, telefon text, email text, raum text, "
+            "eintritt text, austritt text)"
         )
-        started = time.perf_counter()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
         with cursor.copy(
-            "COPY bench_import_reference FROM STDIN "
+            f"COPY {table} FROM STDIN "
             "WITH (FORMAT csv, HEADER true, DELIMITER ';', ENCODING 'WIN1252')"
         ) as copy:
             copy.write(path.read_bytes())
-        elapsed = time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM bench_import_reference")
         assert cursor.fetchone()[0] > 0
+        cursor.execute(f"DROP TABLE {table}")
     return elapsed
 
 
@@ -78,24 +90,19 @@ def clean_up() -> None:
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=20000)
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Bitte DATABASE_URL auf eine PostgreSQL-Datenbank setzen.")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    rows = size("BENCH_IMPORT_ROWS", 20000, 5000)
+    env = portal_environment()
+    if not env["DATABASE_URL"].startswith("postgres"):
+        raise SystemExit("The reference is PostgreSQL COPY: BENCH_DATABASE_URL must be postgres.")
+    database_prepare(env)
+    demo_seed(env)  # units and groups
+    django_setup(env)
     from directory import hr_import
 
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("seed_demo", people=0, stdout=open(os.devnull, "w"))  # units and groups
     clean_up()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.csv"
-        write_export(path, args.rows)
+        write_export(path, rows)
         reference = copy_reference(path)
 
         started = time.perf_counter()
@@ -103,19 +110,40 @@ def main():
         assert not plan.errors, plan.errors[:3]
         hr_import.staff_import_apply(plan, actor=None)
         imported = time.perf_counter() - started
-        assert plan.counts["created"] == args.rows, plan.counts
+        assert plan.counts["created"] == rows, plan.counts
 
         started = time.perf_counter()
         again = hr_import.staff_import_parse(path.read_bytes())
         hr_import.staff_import_apply(again, actor=None)
         reimported = time.perf_counter() - started
         assert not again.has_changes
+        copy_again = copy_reference(path)
     clean_up()
-    print(f"rows: {args.rows}")
+    print(f"rows: {rows}")
     print(f"PostgreSQL COPY (reference): {reference * 1000:8.1f} ms")
     print(f"import_staff (new people):   {imported * 1000:8.1f} ms")
-    print(f"ratio import/COPY: {imported / reference:.1f}× (target ≤ 20×)")
-    print(f"re-import unchanged file:    {reimported * 1000:8.1f} ms (target ≤ 5 s)")
+    print(f"re-import unchanged file:    {reimported * 1000:8.1f} ms")
+    ratio = imported / reference
+    report(
+        name=f"HR import of {rows:,} new people",
+        value=imported,
+        unit="s",
+        reference=reference,
+        ratio=ratio,
+        target=f"≤ {TARGET_RATIO:.0f}× COPY",
+        met=ratio <= TARGET_RATIO,
+        note="parse + apply in one transaction; reference: COPY of the same file",
+    )
+    report(
+        name=f"HR re-import of the unchanged file ({rows:,} rows)",
+        value=reimported,
+        unit="s",
+        reference=copy_again,
+        ratio=reimported / copy_again,
+        target=f"≤ {TARGET_REIMPORT_SECONDS:.0f} s",
+        met=reimported <= TARGET_REIMPORT_SECONDS,
+        note="nothing changes; reference: a second COPY of the file",
+    )
 
 
 if __name__ == "__main__":

@@ -1,63 +1,49 @@
-"""Wiki page render p95 against a trivial view of the same portal, in the same run.
+"""Wiki page render p95 against the trivial view of the same portal, in the same run
+(PORTAL.md section 8: ≤ 4× the trivial view's p95; the query count is fixed and does not
+grow with blocks or children).
 
-PORTAL.md section 8: a knowledge page renders within 4× the p95 of a trivial view, and its
-query count is fixed (does not grow with blocks). The trivial view is the accessibility
-statement: the same login, session, middleware and base template, but a static body.
-Two series: with the page body's fragment cache (what readers normally get; the cache key
-follows the page's state) and with the cache bypassed (the first view after publishing).
-Both are requested through Django's test client in one process, interleaved, so machine
-noise hits both alike. Only the local database and Redis are used.
+The trivial view is the accessibility statement: the same login, session, middleware and
+base template (navigation, search box), but a static body. So the ratio is what a wiki
+page costs beyond any page of the portal.
 
-    python -m bench.wiki_render            # BENCH_DATABASE_URL / BENCH_REDIS_URL to override
+1. Under load, through the proxy: 20 logged-in people (distinct sessions) read several
+   knowledge and training pages (the demo pages and two benchmark pages with 8 and 64
+   blocks) through nginx and two daphne processes, in alternating blocks with the trivial
+   view at the same concurrency, so noise hits both alike. The bodies' fragment cache is
+   warm, as for readers.
+2. Render cost, in one process through Django's test client, interleaved with the
+   trivial view: the 64-block page with the body's fragment cache (what readers normally
+   get; the cache key follows the page's state) and with the cache bypassed (the first
+   view after publishing). The query count is taken for 8 and for 64 blocks; that it does
+   not grow with children either is checked by tests/wiki/test_query_counts.py.
+
+    python -m bench.wiki_render      # BENCH_WIKI_REQUESTS, BENCH_WIKI_LOAD_REQUESTS, BENCH_QUICK
 """
 
-import json
-import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULT_PREFIX = "BENCH-RESULT "
-REQUESTS = int(os.environ.get("BENCH_WIKI_REQUESTS", "300"))
+from bench.cluster import Cluster
+from bench.common import (
+    database_prepare,
+    demo_seed,
+    django_setup,
+    percentile,
+    portal_environment,
+    report,
+    session_cookies_for,
+    size,
+)
+from bench.http_load import run_compare
+
+REQUESTS = size("BENCH_WIKI_REQUESTS", 300, 100)
+LOAD_REQUESTS = size("BENCH_WIKI_LOAD_REQUESTS", 1200, 300)
 WARMUP = 30
+USERS = 20
 SMALL_BLOCKS, LARGE_BLOCKS = 1, 8  # copies of each of the eight block types
 TARGET_RATIO = 4.0
-
-
-def environment() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "intranet.settings",
-        "DATABASE_URL": os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_wiki"
-        ),
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-0123456789abcdef",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SECURE_COOKIES": "0",
-        "HSTS_SECONDS": "0",
-        "PORTAL_VAR_DIR": str(ROOT / "var" / "bench"),
-        "STATIC_ROOT": str(ROOT / "var" / "static"),
-    }
-
-
-def database_prepare(env: dict[str, str]) -> None:
-    url = env["DATABASE_URL"]
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = url.rsplit("/", 1)[1]
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-            if not connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-            ).fetchone():
-                connection.execute(f'CREATE DATABASE "{name}"')
-    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+TRIVIAL = "/barrierefreiheit/"
 
 
 def blocks(copies: int, *, image_id: int, document_id: int, video_id: int) -> list[dict]:
@@ -157,32 +143,89 @@ def timed(client, url: str) -> float:
     return elapsed
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+def readers(count: int):
+    """Demo people with accounts (each in an Amt), as the readers under load."""
+    from directory.models import Person
+
+    people = (
+        Person.objects.filter(user__isnull=False, user__is_active=True, is_active=True)
+        .exclude(personnel_number__startswith="B")
+        .exclude(personnel_number__startswith="I")
+        .select_related("user")
+        .order_by("personnel_number")[:count]
+    )
+    return [person.user for person in people]
+
+
+def reader_pages(pages) -> list[str]:
+    """The benchmark pages plus the live demo knowledge and training pages that every
+    employee may read (no view restriction)."""
+    from wagtail.models import PageViewRestriction
+
+    from wiki.models import KnowledgePage, TrainingPage
+
+    restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
+    urls = [page.url for page in pages.values()]
+    for model in (KnowledgePage, TrainingPage):
+        for page in model.objects.live().exclude(slug__startswith="bench-").order_by("path")[:4]:
+            if not any(page.path.startswith(path) for path in restricted):
+                urls.append(page.url)
+    return urls
+
+
+def measure_under_load(env, pages) -> None:
+    paths = reader_pages(pages)
+    cookies = session_cookies_for(readers(USERS))
+    print(f"pages under load: {', '.join(paths)}")
+    with Cluster(daphne_count=2, env=env, prepare=False) as cluster:
+        wiki, trivial = run_compare(
+            cluster.url,
+            paths,
+            [TRIVIAL],
+            cookies=cookies,
+            concurrency=USERS,
+            requests=LOAD_REQUESTS,
+        )
+    for label, row in (("trivial view", trivial), ("wiki pages", wiki)):
+        print(
+            f"{label:<12} under load: p50 {row['p50']:7.2f} ms  p95 {row['p95']:7.2f} ms  "
+            f"{row['rps']:6.0f} requests/s  {row['errors']} errors of {row['count']}"
+        )
+    if wiki["errors"] or trivial["errors"]:
+        sys.exit("Fehlerhafte Antworten – Messung ungültig.")
+    ratio = wiki["p95"] / trivial["p95"]
+    report(
+        name=f"wiki pages p95, {len(paths)} pages, {USERS} users, nginx + 2 daphne",
+        value=wiki["p95"],
+        unit="ms",
+        reference=trivial["p95"],
+        ratio=ratio,
+        target=f"≤ {TARGET_RATIO:.0f}× trivial view",
+        met=ratio <= TARGET_RATIO,
+        note=f"p50 {wiki['p50']:.1f} vs {trivial['p50']:.1f} ms; bodies cached",
+    )
 
 
 def main() -> None:
-    env = environment()
+    env = portal_environment()
+    env["ALLOWED_HOSTS"] += ",testserver"
     database_prepare(env)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    demo_seed(env)  # people with accounts and the demo knowledge pages
+    django_setup(env)
     from django.test import Client
 
     user, pages = seed()
+    measure_under_load(env, pages)
+
     client = Client()
     client.force_login(user)
-
     for cached in (True, False):
         if not cached:
             # The first view after publishing: the body's fragment cache is bypassed.
             from wagtail.templatetags.wagtail_cache import WagtailCacheNode
 
             WagtailCacheNode.render = lambda self, context: self.nodelist.render(context)
-        measure(client, pages, trivial_url="/barrierefreiheit/", cached=cached)
+        measure(client, pages, trivial_url=TRIVIAL, cached=cached)
 
 
 def measure(client, pages, *, trivial_url: str, cached: bool) -> None:
@@ -220,17 +263,17 @@ def measure(client, pages, *, trivial_url: str, cached: bool) -> None:
         f"{queries[LARGE_BLOCKS]} with {LARGE_BLOCKS * 8} blocks "
         f"({'fixed' if fixed else 'GROWING'})"
     )
-    row = {
-        "name": f"wiki page render p95 ({LARGE_BLOCKS * 8} blocks, {state})",
-        "value": page_p95,
-        "unit": "ms",
-        "reference": trivial_p95,
-        "ratio": ratio,
-        "target": f"≤ {TARGET_RATIO:.0f}× trivial view, fixed query count",
-        "met": ratio <= TARGET_RATIO and fixed,
-        "note": f"{queries[LARGE_BLOCKS]} queries, {'fixed' if fixed else 'growing'}",
-    }
-    print(RESULT_PREFIX + json.dumps(row, ensure_ascii=False), flush=True)
+    report(
+        name=f"wiki page render p95 ({LARGE_BLOCKS * 8} blocks, {state}, one process)",
+        value=page_p95,
+        unit="ms",
+        reference=trivial_p95,
+        ratio=ratio,
+        target=f"≤ {TARGET_RATIO:.0f}× trivial view, fixed query count",
+        met=ratio <= TARGET_RATIO and fixed,
+        note=f"{queries[SMALL_BLOCKS]} queries with {SMALL_BLOCKS * 8} blocks, "
+        f"{queries[LARGE_BLOCKS]} with {LARGE_BLOCKS * 8}: {'fixed' if fixed else 'GROWING'}",
+    )
 
 
 if __name__ == "__main__":
