@@ -51,11 +51,10 @@ class HomePage(Page):
         return found.specific.route(request, path_components[found.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
+        from chat import selectors as chat_selectors
         from wiki import selectors as wiki_selectors
 
         context = super().get_context(request, *args, **kwargs)
-        from chat import selectors as chat_selectors
-
         context.update(
             wiki_selectors.home_page_context(user=request.user, quick_links=self.quick_links)
         )
