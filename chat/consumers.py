@@ -15,6 +15,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from chat.protocol import (
     HISTORY_PAGE,
     MAX_FRAME_BYTES,
+    UNAVAILABLE_SEND,
     FrameError,
     error_frame,
     validate_client_frame,
@@ -73,15 +74,22 @@ class PortalConsumer(AsyncWebsocketConsumer):
             # S1: anonymous sockets are refused during the handshake (HTTP 403).
             await self.close()
             return
-        self.user, rooms = await database_sync_to_async(_socket_state)(user.pk)
-        if self.user is None:
-            await self.close()
-            return
         self.room_ids: set[int] = set()
         self.last_typing = 0.0
-        self.user_group = user_group_name(user.pk)
-        await self.channel_layer.group_add(self.user_group, self.channel_name)
-        await self._join(rooms)
+        try:
+            self.user, rooms = await database_sync_to_async(_socket_state)(user.pk)
+            if self.user is None:
+                await self.close()
+                return
+            self.user_group = user_group_name(user.pk)
+            await self.channel_layer.group_add(self.user_group, self.channel_name)
+            await self._join(rooms)
+        except SERVICE_UNAVAILABLE as error:
+            # Refused like any other failed handshake; chat.js reconnects with a growing
+            # pause. A warning instead of daphne's "Exception inside application".
+            logger.warning("chat: socket refused, a service is unreachable (%r)", error)
+            await self.close()
+            return
         await self.accept()
         await self.send_frame({"type": "hello", "user": self.user.pk})
         await self._touch_presence()
@@ -93,10 +101,16 @@ class PortalConsumer(AsyncWebsocketConsumer):
         await super().dispatch(message)
 
     async def disconnect(self, code):
-        if hasattr(self, "user_group"):
+        if not hasattr(self, "user_group"):
+            return
+        try:
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
             for room_id in list(self.room_ids):
                 await self.channel_layer.group_discard(room_group_name(room_id), self.channel_name)
+        except SERVICE_UNAVAILABLE as error:
+            # Redis is down: group memberships expire by themselves (group_expiry), and
+            # the pub/sub layer's subscriptions die with the connection.
+            logger.warning("chat: groups not left, a service is unreachable (%r)", error)
 
     # --- incoming frames ---------------------------------------------------------------
 
@@ -133,7 +147,8 @@ class PortalConsumer(AsyncWebsocketConsumer):
                 # The socket is alive even if the database is not: keep the heartbeat going.
                 await self.send_frame({"type": "pong"})
             else:
-                await self.send_error("unavailable", ref=self._ref(frame))
+                message = UNAVAILABLE_SEND if frame["type"] == "send" else None
+                await self.send_error("unavailable", ref=self._ref(frame), message=message)
 
     @staticmethod
     def _ref(frame: dict) -> str | None:
@@ -357,5 +372,5 @@ class PortalConsumer(AsyncWebsocketConsumer):
         validate_server_frame(frame)
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
-    async def send_error(self, code: str, ref: str | None = None) -> None:
-        await self.send_frame(error_frame(code, ref=ref))
+    async def send_error(self, code: str, ref: str | None = None, message=None) -> None:
+        await self.send_frame(error_frame(code, ref=ref, message=message))

@@ -24,8 +24,13 @@ ERRORS = {
     "not_found": _("Diese Nachricht gibt es nicht (mehr)."),
     "rate_limited": _("Sie senden zu schnell. Bitte warten Sie einen Moment."),
     "feature_off": _("Diese Funktion ist ausgeschaltet."),
-    "unavailable": _("Der Chat ist gerade nicht erreichbar. Die Nachricht wird erneut gesendet."),
+    "unavailable": _(
+        "Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal."
+    ),
 }
+# `unavailable` for a `send`: the client keeps the message in its outbox and resends it by
+# itself (docs/chat-protocol.md); for every other frame the person has to try again.
+UNAVAILABLE_SEND = _("Der Chat ist gerade nicht erreichbar. Die Nachricht wird erneut gesendet.")
 
 
 class FrameError(Exception):
@@ -173,8 +178,8 @@ def validate_server_frame(frame) -> dict:
     return validate(frame, SERVER_FRAMES)
 
 
-def error_frame(code: str, *, ref: str | None = None) -> dict:
-    frame = {"type": "error", "code": code, "message": str(ERRORS[code])}
+def error_frame(code: str, *, ref: str | None = None, message=None) -> dict:
+    frame = {"type": "error", "code": code, "message": str(message or ERRORS[code])}
     if ref:
         frame["ref"] = ref[:64]
     return frame

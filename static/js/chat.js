@@ -30,6 +30,7 @@
   var outbox = {}; // client_id -> text, until acknowledged
   var resendTimer = null;
   var resendRetries = 0;
+  var resyncPending = false;
   // Refused for now, not for good: the message stays in the outbox and is sent again.
   var RETRY_CODES = { rate_limited: true, unavailable: true };
   var lastTyping = 0;
@@ -256,6 +257,11 @@
   }
 
   function flushOutbox() {
+    if (resyncPending) {
+      // A sync or history request was refused during an outage: catch up now.
+      resyncPending = false;
+      frame({ type: "sync", rooms: keyed(roomId, cursor) });
+    }
     Object.keys(outbox).forEach(function (clientId) {
       frame({ type: "send", room: roomId, client_id: clientId, text: outbox[clientId] });
     });
@@ -287,6 +293,12 @@
         pending.classList.add("chat-message--failed");
         pending.querySelector(".chat-message__meta").textContent = f.message;
       }
+    } else if (f.code === "unavailable" && !f.ref) {
+      // A refused sync or history request: sync again after the pause, and let the
+      // "older messages" button work again.
+      loadingOlder = false;
+      resyncPending = true;
+      scheduleResend();
     }
     showNotice(f.message);
   }
@@ -297,6 +309,7 @@
         window.clearTimeout(pongTimer);
         break;
       case "hello":
+        resyncPending = false;
         frame({ type: "sync", rooms: keyed(roomId, cursor) });
         flushOutbox();
         if (partner) frame({ type: "presence.query", users: [partner] });

@@ -170,3 +170,62 @@ async def test_an_integrity_error_is_not_taken_for_an_outage(
     )
     with pytest.raises(IntegrityError):
         await communicator.receive_output()
+
+
+async def test_a_refused_edit_asks_the_person_to_try_again(
+    client, monkeypatch, room_32, person_in_32
+):
+    """Only a `send` is resent by the client; for an edit the message must not promise it."""
+    from chat import services
+
+    def unreachable(**_kwargs):
+        raise OperationalError("connection refused")
+
+    cookie = await _sync(_session_cookie, client, person_in_32.user)
+    communicator, _connected = await _connect([ORIGIN, cookie])
+    monkeypatch.setattr(services, "message_edit", unreachable)
+    await communicator.send_to(
+        text_data=json.dumps({"type": "edit", "room": room_32.pk, "seq": 1, "text": "Neu"})
+    )
+    assert await communicator.receive_json_from() == {
+        "type": "error",
+        "code": "unavailable",
+        "message": "Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch "
+        "einmal.",
+        "ref": f"{room_32.pk}:1",
+    }
+    await communicator.disconnect()
+
+
+async def test_a_socket_opened_during_an_outage_is_refused_cleanly(
+    client, monkeypatch, person_in_32, caplog
+):
+    """No "Exception inside application": the handshake is refused, the client retries."""
+    from chat import consumers
+
+    def unreachable(_user_id):
+        raise OperationalError("connection refused")
+
+    cookie = await _sync(_session_cookie, client, person_in_32.user)
+    monkeypatch.setattr(consumers, "_socket_state", unreachable)
+    communicator, connected = await _connect([ORIGIN, cookie])
+    assert connected is False
+    await communicator.disconnect()
+    assert "socket refused, a service is unreachable" in caplog.text
+
+
+async def test_closing_a_socket_while_redis_is_down_raises_nothing(
+    client, monkeypatch, person_in_32, caplog
+):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    cookie = await _sync(_session_cookie, client, person_in_32.user)
+    communicator, connected = await _connect([ORIGIN, cookie])
+    assert connected is True
+
+    async def unreachable(*_args):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(get_channel_layer(), "group_discard", unreachable)
+    await communicator.disconnect()  # an exception in disconnect() would surface here
+    assert "groups not left, a service is unreachable" in caplog.text
