@@ -57,6 +57,8 @@ def test_messages_cross_daphnes_and_survive_a_dying_one(
     receiver_cookie = login_cookie(colleague_in_32.user)
     received: dict[int, str] = {}
     arrivals: list[int] = []
+    held: set[int] = set()  # what the client had when its daphne died
+    resumed_at: list[int] = []  # len(arrivals) when it reconnected
 
     async def send_all(sender):
         for index in range(1, MESSAGES + 1):
@@ -98,6 +100,8 @@ def test_messages_cross_daphnes_and_survive_a_dying_one(
         # The client reconnects to the surviving daphne and asks for what it missed since
         # the last message it holds; what is committed after it joined arrives live.
         assert sorted(received) == list(range(1, len(received) + 1))
+        held.update(received)
+        resumed_at.append(len(arrivals))
         receiver = await _open(second, receiver_cookie)
         await receiver.send(json.dumps({"type": "sync", "rooms": {str(room_32.pk): max(received)}}))
         async for frame in _frames(receiver):
@@ -115,5 +119,7 @@ def test_messages_cross_daphnes_and_survive_a_dying_one(
     assert [received[seq] for seq in sorted(received)] == [
         f"Nachricht {index}" for index in range(1, MESSAGES + 1)
     ]
-    # Nothing the client held before the crash was sent again.
-    assert len(arrivals) - len(set(arrivals)) <= 1, arrivals
+    # Nothing the client held before the crash was sent again. (A message committed while
+    # the new socket joins and syncs may come both replayed and live; the page shows each
+    # seq once, as chat.js keys messages by seq.)
+    assert held and not [seq for seq in arrivals[resumed_at[0] :] if seq in held], arrivals

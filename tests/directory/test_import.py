@@ -137,7 +137,10 @@ def test_missing_people_are_deactivated_only_when_asked(units, person_in_32, cen
     person_in_32.refresh_from_db()
     assert not person_in_32.is_active and not person_in_32.user.is_active
     assert AuditEntry.objects.filter(action="directory.person.deactivate").count() == 0
-    assert AuditEntry.objects.filter(action="directory.import").first().changes["deactivated"] == 2
+    assert (
+        AuditEntry.objects.filter(action="directory.import").latest("pk").changes["deactivated"]
+        == 2
+    )
 
 
 def test_exit_date_in_the_past_deactivates(units, central_hr):
