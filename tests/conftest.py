@@ -6,10 +6,17 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.support.factories import PersonFactory, amt_with_groups, site_root_ensure
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# CI explores the same examples on every run, so a red build names a change, not chance;
+# local runs keep exploring new ones (a failure there prints its reproduction blob).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.load_profile("ci" if IN_CI else "dev")
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -118,3 +125,15 @@ def daphne_server(django_db_setup, django_db_blocker):
     yield server
     with django_db_blocker.unblock():
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _local_cache_cleared():
+    """With the in-process cache (the SQLite pass), rate-limit and presence keys are per
+    user id, and SQLite hands out the same ids again after each test's rollback: start every
+    test with an empty cache. (A shared Redis cache is cleared by the tests that use it.)"""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+        cache.clear()
