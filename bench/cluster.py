@@ -85,10 +85,20 @@ def daphne_command(port: int) -> list[str]:
     return [PYTHON, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port on loopback that this process has not handed out before: servers are
+    often started only after all their ports were picked, and the kernel may offer a port
+    again as long as nobody listens on it."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def wait_healthy(url: str, timeout: float = 30.0) -> None:

@@ -1,7 +1,6 @@
 """Run the portal's real ASGI application under daphne, in a subprocess, for tests."""
 
 import os
-import socket
 import subprocess
 import tempfile
 import time
@@ -13,15 +12,9 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from bench.cluster import daphne_command
+from bench.cluster import daphne_command, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def login_cookie(user) -> str:
