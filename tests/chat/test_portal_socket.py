@@ -152,17 +152,29 @@ async def test_an_unreachable_database_refuses_the_send_and_keeps_the_socket(
     await communicator.disconnect()
 
 
+async def _socket_where_service_fails(client, monkeypatch, user, service: str, error):
+    """An open socket of `user` whose `chat.services.<service>` raises `error`."""
+    from chat import services
+
+    def failing(**_kwargs):
+        raise error
+
+    cookie = await _sync(_session_cookie, client, user)
+    communicator, _connected = await _connect([ORIGIN, cookie])
+    monkeypatch.setattr(services, service, failing)
+    return communicator
+
+
 async def test_an_integrity_error_is_not_taken_for_an_outage(
     client, monkeypatch, room_32, person_in_32
 ):
-    from chat import services
-
-    def broken(**_kwargs):
-        raise IntegrityError("duplicate key value violates unique constraint")
-
-    cookie = await _sync(_session_cookie, client, person_in_32.user)
-    communicator, _connected = await _connect([ORIGIN, cookie])
-    monkeypatch.setattr(services, "message_send", broken)
+    communicator = await _socket_where_service_fails(
+        client,
+        monkeypatch,
+        person_in_32.user,
+        "message_send",
+        IntegrityError("duplicate key value violates unique constraint"),
+    )
     await communicator.send_to(
         text_data=json.dumps(
             {"type": "send", "room": room_32.pk, "client_id": "kaputt-0001", "text": "Hallo"}
@@ -176,14 +188,13 @@ async def test_a_refused_edit_asks_the_person_to_try_again(
     client, monkeypatch, room_32, person_in_32
 ):
     """Only a `send` is resent by the client; for an edit the message must not promise it."""
-    from chat import services
-
-    def unreachable(**_kwargs):
-        raise OperationalError("connection refused")
-
-    cookie = await _sync(_session_cookie, client, person_in_32.user)
-    communicator, _connected = await _connect([ORIGIN, cookie])
-    monkeypatch.setattr(services, "message_edit", unreachable)
+    communicator = await _socket_where_service_fails(
+        client,
+        monkeypatch,
+        person_in_32.user,
+        "message_edit",
+        OperationalError("connection refused"),
+    )
     await communicator.send_to(
         text_data=json.dumps({"type": "edit", "room": room_32.pk, "seq": 1, "text": "Neu"})
     )
