@@ -2,24 +2,44 @@
 
 import asyncio
 import json
+import uuid
 
 import pytest
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
+from django.conf import settings as django_settings
 
 from intranet.asgi import application
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize(
+    "backend",
+    [
+        # The core layer receives with a 5 s blocking BZPOPMIN: the read this test is about.
+        "channels_redis.core.RedisChannelLayer",
+        # The default (CHANNEL_LAYER=pubsub) waits on a subscription instead.
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
+    ],
+)
 async def test_idle_socket_stays_open_longer_than_the_layers_pop_timeout(
-    redis_url, client, person_in_32
+    backend, redis_url, client, person_in_32, settings
 ):
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis.")
+    # The portal's own host options (its socket_timeout is what keeps the core layer's
+    # idle sockets alive), with the backend chosen here.
+    portal = settings.CHANNEL_LAYERS["default"]
+    assert portal["BACKEND"].startswith("channels_redis.")
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": backend,
+            "CONFIG": {"hosts": portal["CONFIG"]["hosts"], "prefix": f"t-{uuid.uuid4().hex[:8]}"},
+        }
+    }
     from asgiref.sync import sync_to_async
 
     await sync_to_async(client.force_login)(person_in_32.user)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    name = django_settings.SESSION_COOKIE_NAME
+    cookie = f"{name}={client.cookies[name].value}"
     communicator = WebsocketCommunicator(
         application,
         "/ws/",
