@@ -132,19 +132,18 @@ def session_cookies(count: int, *, prefix: str = "bench") -> list[str]:
 
 
 def session_cookies_for(users) -> list[str]:
-    """A fresh logged-in session for each of these users; their cookie headers."""
+    """A fresh logged-in session for each of these users (Django's own `force_login`, with
+    the login signals a real login sends); their cookie headers."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.test import Client
 
     cookies = []
     for user in users:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+        client = Client()  # one per person: a second login would end the first session
+        client.force_login(user)
+        cookies.append(
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
     return cookies
 
 

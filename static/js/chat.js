@@ -258,7 +258,7 @@
 
   function flushOutbox() {
     if (resyncPending) {
-      // A sync or history request was refused during an outage: catch up now.
+      // A new socket, or a sync or history request refused during an outage: catch up.
       resyncPending = false;
       frame({ type: "sync", rooms: keyed(roomId, cursor) });
     }
@@ -309,8 +309,7 @@
         window.clearTimeout(pongTimer);
         break;
       case "hello":
-        resyncPending = false;
-        frame({ type: "sync", rooms: keyed(roomId, cursor) });
+        resyncPending = true; // a new socket always syncs first, then resends
         flushOutbox();
         if (partner) frame({ type: "presence.query", users: [partner] });
         break;

@@ -1,30 +1,19 @@
 """The ASGI entry point prepares a long-lived daphne process (docs/chat-benchmark.md)."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.server import portal_python
 
 
 def test_startup_objects_are_frozen_out_of_the_garbage_collector():
     """Without gc.freeze() full collections walk the whole framework and stall every socket
     of the process (the fan-out's p99 went from 45–80 to 160–220 ms)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "intranet.settings", "DEBUG": "1"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import gc, intranet.asgi, sys; "
-            "from django.urls import get_resolver; "
-            "print(gc.get_freeze_count(), 'wagtail.admin.urls' in sys.modules)",
-        ],
-        cwd=ROOT,
+    result = portal_python(
+        "-c",
+        "import gc, intranet.asgi, sys; "
+        "print(gc.get_freeze_count(), 'wagtail.admin.urls' in sys.modules)",
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     frozen, views_loaded = result.stdout.split()

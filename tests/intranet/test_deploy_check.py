@@ -2,10 +2,9 @@
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.server import portal_python
+
 # Never contacted: the checks only read the settings.
 PRODUCTION_DB = "postgres://portal@db.stadt.example:5432/portal"
 
@@ -24,14 +23,7 @@ def _production_environment(**extra: str) -> dict[str, str]:
 
 
 def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return portal_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
 
 
 def test_check_deploy_passes_with_production_environment():
@@ -42,14 +34,7 @@ def test_check_deploy_passes_with_production_environment():
 def test_settings_refuse_to_start_without_secret_key():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "intranet.settings", "DEBUG": "0"}
     env.pop("SECRET_KEY", None)
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = portal_python("-c", "import django; django.setup()", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY fehlt" in result.stderr
 
@@ -61,13 +46,8 @@ def _without_secret() -> dict[str, str]:
 
 
 def test_offline_commands_run_without_the_secret():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT,
-        env=_without_secret(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = portal_python(
+        "manage.py", "makemigrations", "--check", "--dry-run", env=_without_secret()
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -78,14 +58,7 @@ def test_serving_and_the_deploy_check_still_refuse_without_the_secret():
         ["manage.py", "migrate", "--plan"],
         ["-c", "import intranet.asgi"],
     ):
-        result = subprocess.run(
-            [sys.executable, *command],
-            cwd=ROOT,
-            env=_without_secret(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = portal_python(*command, env=_without_secret())
         assert result.returncode != 0, command
         assert "SECRET_KEY fehlt" in result.stderr, command
 
@@ -101,18 +74,11 @@ def test_the_pool_replaces_persistent_connections():
         DATABASE_URL=PRODUCTION_DB, CONN_MAX_AGE="60", DATABASE_POOL_SIZE="8"
     )
     assert _deploy_check(env).returncode == 0
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['OPTIONS']['pool'])",
-        ],
-        cwd=ROOT,
+    result = portal_python(
+        "-c",
+        "import django; django.setup(); from django.conf import settings; "
+        "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['OPTIONS']['pool'])",
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "0 {'min_size': 2, 'max_size': 8, 'timeout': 3}"

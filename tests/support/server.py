@@ -2,29 +2,39 @@
 
 import os
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 
 from bench.cluster import daphne_command, free_port
+from bench.common import session_cookies_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def login_cookie(user) -> str:
-    """A session cookie header for this person, for sockets and requests to a real server.
+def portal_python(
+    *args: str, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """Run the portal's Python (`manage.py …` or `-c …`) in a child process with `env`, for
+    what only a fresh process shows: settings read at start-up, checks, start-up work."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
-    One Django test client per person: logging someone else in with the same client would
-    end the first session."""
-    client = Client()
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+def login_cookie(user) -> str:
+    """A session cookie header for this person, for sockets and requests to a real server."""
+    return session_cookies_for([user])[0]
 
 
 def test_database_url() -> str:
