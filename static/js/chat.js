@@ -67,7 +67,10 @@
 
   function timeLabel(iso) {
     var date = new Date(iso);
-    return date.toLocaleTimeString(document.documentElement.lang || "de", { hour: "2-digit", minute: "2-digit" });
+    // The portal's time zone, not the browser's: server-rendered history shows the same.
+    return date.toLocaleTimeString(document.documentElement.lang || "de", {
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: t.timeZone || undefined
+    });
   }
 
   function renderBody(body, m) {

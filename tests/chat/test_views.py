@@ -1,6 +1,10 @@
 """The chat pages: rights (P4, S7), the composer without JavaScript, rooms, search, opt-ins."""
 
+import re
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from chat import services
@@ -125,3 +129,24 @@ def test_room_page_query_count_does_not_grow_with_messages(
     # shell's own (person, permissions): the same for 2 or 40 messages.
     with assert_query_count(9):
         assert client_32.get(url).status_code == 200
+
+
+def test_history_times_are_in_the_portals_time_zone_also_near_midnight_utc(
+    client_32, room_32, person_in_32
+):
+    # 23:30 UTC on 3 December is 00:30 on 4 December in Berlin: the page must say 00:30,
+    # as the live client does, not the UTC wall time of the ISO string.
+    with time_machine.travel(datetime(2026, 12, 3, 23, 30, tzinfo=UTC), tick=False):
+        services.message_send(
+            user=person_in_32.user, room_id=room_32.pk, client_id="tz-000001", text="spät"
+        )
+    html = client_32.get(reverse("chat:room", args=[room_32.pk])).content.decode()
+    assert 'datetime="2026-12-03T23:30:00+00:00"' in html
+    assert ">00:30</time>" in html and ">23:30</time>" not in html
+    assert 'data-time-zone="Europe/Berlin"' in html
+
+
+def test_a_room_without_unread_messages_has_a_hidden_badge(client_32, room_32, person_in_32):
+    html = client_32.get(reverse("chat:room", args=[room_32.pk])).content.decode()
+    badge = re.search(rf'<span [^>]*data-unread="{room_32.pk}"[^>]*>', html).group(0)
+    assert " hidden" in badge

@@ -6,6 +6,8 @@ import shutil
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# People use the portal in the city's time zone; a browser in UTC would hide time bugs.
+TIMEZONE = "Europe/Berlin"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -40,7 +42,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="de-DE")
+    context = browser.new_context(locale="de-DE", timezone_id=TIMEZONE)
     page = context.new_page()
     yield page
     context.close()
@@ -49,7 +51,11 @@ def page(browser):
 @pytest.fixture
 def phone_page(browser):
     context = browser.new_context(
-        locale="de-DE", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+        locale="de-DE",
+        timezone_id=TIMEZONE,
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     yield page

@@ -2,12 +2,15 @@
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from chat import services
-from tests.e2e.conftest import serious_violations
+from chat.protocol import HISTORY_PAGE
+from tests.e2e.conftest import TIMEZONE, serious_violations
 from tests.support.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +45,7 @@ def test_two_amter_chat_in_a_cross_office_room(
     page.on(
         "console", lambda m: csp_errors.append(m.text) if "Content Security" in m.text else None
     )
-    other_context = browser.new_context(locale="de-DE")
+    other_context = browser.new_context(locale="de-DE", timezone_id=TIMEZONE)
     other = other_context.new_page()
     try:
         _log_in(page, daphne_server, person_in_32.user.username, path)
@@ -99,3 +102,58 @@ def test_chat_page_works_on_a_phone(daphne_server, phone_page, person_in_32):
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"chat scrolls sideways on a phone ({width}px)"
     assert serious_violations(phone_page) == []
+
+
+def test_live_and_reloaded_times_agree_and_read_rooms_show_no_badge(
+    daphne_server, page, person_in_32, room_32
+):
+    """A message sent just after midnight in Berlin (23:xx UTC) shows the same time live
+    and after a reload; rooms without unread messages show no "0" badge."""
+    path = f"/chat/raum/{room_32.pk}/"
+    _log_in(page, daphne_server, person_in_32.user.username, path)
+    expect(page.locator(f'[data-unread="{room_32.pk}"]')).to_be_hidden()
+    page.get_by_label("Nachricht", exact=True).fill("Zeitprobe")
+    page.get_by_label("Nachricht", exact=True).press("Enter")
+    live = page.get_by_test_id("chat-message").filter(has_text="Zeitprobe")
+    live_time = live.locator("time").inner_text()
+    iso = live.locator("time").get_attribute("datetime")
+    berlin = page.evaluate(
+        """iso => new Date(iso).toLocaleTimeString("de-DE",
+             {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "Europe/Berlin"})""",
+        iso,
+    )
+    assert live_time == berlin
+    page.reload()
+    reloaded = page.get_by_test_id("chat-message").filter(has_text="Zeitprobe").locator("time")
+    expect(reloaded).to_have_text(live_time)
+
+
+def test_older_messages_from_just_before_midnight_utc_show_berlin_time(
+    daphne_server, browser, person_in_32, room_32, settings
+):
+    """The client's own rendering (here: an older page loaded over the socket) shows a
+    message sent at 23:30 UTC as 00:30 in the portal's time zone, as the server renders it,
+    even in a browser whose clock runs in UTC."""
+    settings.CHAT_SEND_RATE = 10_000
+
+    def fill():
+        with time_machine.travel(datetime(2026, 12, 3, 23, 30, tzinfo=UTC), tick=False):
+            services.message_send(
+                user=person_in_32.user, room_id=room_32.pk, client_id="nacht", text="Spätdienst"
+            )
+        for index in range(HISTORY_PAGE):
+            services.message_send(
+                user=person_in_32.user, room_id=room_32.pk, client_id=f"f-{index}", text=str(index)
+            )
+
+    _in_thread(fill)
+    context = browser.new_context(locale="de-DE", timezone_id="UTC")
+    page = context.new_page()
+    _log_in(page, daphne_server, person_in_32.user.username, f"/chat/raum/{room_32.pk}/")
+    late = page.get_by_test_id("chat-message").filter(has_text="Spätdienst")
+    expect(late).to_have_count(0)
+    try:
+        page.get_by_role("button", name="Ältere Nachrichten laden").click()
+        expect(late.locator("time")).to_have_text("00:30")
+    finally:
+        context.close()
