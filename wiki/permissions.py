@@ -16,10 +16,53 @@ from directory.models import OfficeGroup
 _HIDDEN_PATHS_ATTR = "_wiki_hidden_paths"
 
 
+_GROUP_IDS_ATTR = "_wiki_group_ids"
+_VIEW_RESTRICTIONS_ATTR = "_wiki_view_restrictions"
+
+
 def _user_group_ids(user) -> set[int]:
+    """The user's group ids (one query, then remembered on the user for the request)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(user.groups.values_list("pk", flat=True))
+    cached = getattr(user, _GROUP_IDS_ATTR, None)
+    if cached is None:
+        cached = set(user.groups.values_list("pk", flat=True))
+        setattr(user, _GROUP_IDS_ATTR, cached)
+    return cached
+
+
+def user_passes_view_restrictions(user, restrictions) -> bool:
+    """Whether the user passes every one of these page or collection view restrictions
+    (their groups prefetched). The same rule as `hidden_paths`: a group restriction needs
+    one of its groups (the IT-operations superuser passes, docs/wiki.md), a login
+    restriction a login, and a password restriction never passes (they are switched off)."""
+    authenticated = getattr(user, "is_authenticated", False)
+    for restriction in restrictions:
+        if restriction.restriction_type == BaseViewRestriction.GROUPS:
+            if not authenticated:
+                return False
+            if user.is_superuser:
+                continue
+            if not {group.pk for group in restriction.groups.all()} & _user_group_ids(user):
+                return False
+        elif restriction.restriction_type == BaseViewRestriction.LOGIN:
+            if not authenticated:
+                return False
+        else:
+            return False
+    return True
+
+
+def page_view_restrictions(page: Page):
+    """The view restrictions on the page and its ancestors, evaluated once per page object
+    (two queries, plus one for their groups if there are any)."""
+    cached = page.__dict__.get(_VIEW_RESTRICTIONS_ATTR)
+    if cached is None:
+        # Page's own method, not the instance's: the serve hook points that one here.
+        cached = Page.get_view_restrictions(page).prefetch_related("groups")
+        list(cached)  # evaluate now; iterating or testing it later costs no query
+        page.__dict__[_VIEW_RESTRICTIONS_ATTR] = cached
+    return cached
 
 
 def hidden_paths(user) -> list[str]:
@@ -63,7 +106,13 @@ def visible_pages(queryset: QuerySet, user) -> QuerySet:
 
 
 def user_may_view_page(user, page: Page) -> bool:
-    return not any(page.path.startswith(path) for path in hidden_paths(user))
+    """Whether the user may open this page: outside every restricted section they don't
+    belong to. Uses the hidden sections if this request already knows them, otherwise the
+    page's own restrictions (cheaper for a single page)."""
+    cached = getattr(user, _HIDDEN_PATHS_ATTR, None)
+    if cached is not None:
+        return not any(page.path.startswith(path) for path in cached)
+    return user_passes_view_restrictions(user, page_view_restrictions(page))
 
 
 def user_may_edit_page(user, page: Page) -> bool:
