@@ -14,16 +14,49 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Case, FloatField, Q, QuerySet, Value, When
 
-# German transliteration first, so both spellings of an umlaut can be stored.
-TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i"})
+# German transliteration first, so both spellings of an umlaut can be stored. "ø" is
+# written "oe" in German as often as "o" (Søren, Soeren, Soren).
+TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i", "ø": "oe", "Ø": "Oe"}
+)
+# Latin letters without a Unicode decomposition, which NFKD cannot take apart and the ASCII
+# step would drop ("Łukasz" would become "ukasz"): as people type them on a German keyboard.
+# Applied after NFKD, so "ǿ" (ø with acute) and "ǽ" (æ with acute) reach them too.
+UNDECOMPOSABLE = str.maketrans(
+    {
+        "ß": "ss", "ẞ": "SS",
+        "æ": "ae", "Æ": "AE",
+        "œ": "oe", "Œ": "OE",
+        "ø": "o", "Ø": "O",
+        "ł": "l", "Ł": "L",
+        "đ": "d", "Đ": "D",
+        "ð": "d", "Ð": "D",
+        "þ": "th", "Þ": "TH",
+        "ħ": "h", "Ħ": "H",
+        "ŧ": "t", "Ŧ": "T",
+        "ŋ": "ng", "Ŋ": "NG",
+        "ı": "i",
+        "ĸ": "k",
+        "ƀ": "b", "Ƀ": "B",
+        "ƒ": "f", "Ƒ": "F",
+        "ǥ": "g", "Ǥ": "G",
+        "ɨ": "i", "Ɨ": "I",
+        "ƶ": "z", "Ƶ": "Z",
+        "ə": "e", "Ə": "E", "ǝ": "e", "Ǝ": "E",
+        "ɛ": "e", "Ɛ": "E",
+        "ɔ": "o", "Ɔ": "O",
+        "ȥ": "z", "Ȥ": "Z",
+    }
+)  # fmt: skip
 WORD = re.compile(r"[0-9a-z]+")
 MAX_TERMS = 6
 MAX_TERM_LENGTH = 40
 
 
 def strip_accents(text: str) -> str:
-    text = text.replace("ß", "ss").replace("ı", "i")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """ASCII letters only: accents dropped ("é" → "e"), the letters above spelled out."""
+    text = unicodedata.normalize("NFKD", text).translate(UNDECOMPOSABLE)
+    return text.encode("ascii", "ignore").decode()
 
 
 def fold_words(text: str) -> list[str]:

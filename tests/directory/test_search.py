@@ -151,3 +151,81 @@ def test_search_selector_query_count(people):
     # The page's people with units, deputies and further units: two queries.
     with assert_query_count(2):
         selectors.person_list_by_ids(ids=ids)
+
+
+# --- Latin letters without a decomposition (issue 12) ------------------------------------
+
+
+@pytest.fixture
+def foreign_names(amt_32):
+    return {
+        last: PersonFactory(unit=amt_32, first_name=first, last_name=last)
+        for first, last in [
+            ("Łukasz", "Wołowski"),
+            ("Søren", "Ærø"),
+            ("Þórunn", "Guðmundsdóttir"),
+            ("Đorđe", "Đurić"),
+            ("Zoë", "Œhlenschläger"),
+            ("Ayşe", "Kılıç"),
+            ("Jan", "Straßburger"),
+        ]
+    }
+
+
+def found(query: str) -> list[str]:
+    from directory.models import Person
+
+    ids = selectors.person_search_ids(query=query, limit=50)
+    last_names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "last_name"))
+    return [last_names[pk] for pk in ids]
+
+
+@pytest.mark.parametrize(
+    ("query", "last_name"),
+    [
+        ("Lukasz", "Wołowski"),
+        ("Łukasz", "Wołowski"),
+        ("wolowski", "Wołowski"),
+        ("Soren", "Ærø"),
+        ("Soeren", "Ærø"),
+        ("Søren", "Ærø"),
+        ("aero", "Ærø"),
+        ("Thorunn", "Guðmundsdóttir"),
+        ("Gudmundsdottir", "Guðmundsdóttir"),
+        ("Dorde Duric", "Đurić"),
+        ("Oehlenschlaeger", "Œhlenschläger"),
+        ("Kilic", "Kılıç"),
+        ("Strassburger", "Straßburger"),
+    ],
+)
+def test_letters_without_a_decomposition_are_typed_in_ascii(foreign_names, query, last_name):
+    assert found(query) == [last_name]
+
+
+def test_folding_spells_out_letters_without_a_decomposition():
+    assert search.query_terms("Łódź Øre Æble Þing Đak Œil") == [
+        *("lodz", "ore", "aeble", "thing", "dak", "oeil")
+    ]
+    assert search.query_terms("Straße Kılıç") == ["strasse", "kilic"]
+    assert search.fold_words("Łukasz") == ["lukasz"]
+    assert search.fold_words("Søren") == ["soeren", "soren"]
+    assert search.strip_accents("ẞ Ǿ ǽ") == "SS O ae"
+
+
+def test_migration_refolds_rows_stored_with_the_old_folding(foreign_names):
+    """Rows written before the new folding carry "ukasz"; migration 0005 recomputes them."""
+    import importlib
+
+    from django.apps import apps
+
+    from directory.models import Person
+
+    person = foreign_names["Wołowski"]
+    Person.objects.filter(pk=person.pk).update(
+        search_document=" ukasz woowski ", search_names="ukasz woowski", search_phonetic=" "
+    )
+    assert found("Lukasz") == []
+
+    migration = importlib.import_module("directory.migrations.0005_refold_search_columns")
+    migration.refold(apps, None)  # the schema editor is not used
+    assert found("Lukasz") == ["Wołowski"]
