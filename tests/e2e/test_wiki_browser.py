@@ -4,7 +4,12 @@ import pytest
 
 from tests.e2e.conftest import serious_violations
 from tests.support.factories import TEST_PASSWORD
-from tests.wiki.conftest import add_knowledge_page, add_training_page, site_tree_ensure
+from tests.wiki.conftest import (
+    add_knowledge_page,
+    add_training_page,
+    restrict_to_amt,
+    site_tree_ensure,
+)
 from wiki.models import AmtSectionPage
 from wiki.services import amt_section_ensure
 
@@ -101,3 +106,29 @@ def test_knowledge_page_with_a_table_works_on_a_phone(
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"page scrolls sideways on a phone ({width}px)"
     assert serious_violations(phone_page) == []
+
+
+def test_restricted_page_opened_directly_by_an_outsider_says_kein_zugriff(
+    daphne_server, page, person_in_32, person_in_50, wiki_content
+):
+    """Issue 11: as from a link posted in a cross-office room; it used to loop between the
+    page and the login until Chromium gave up (ERR_TOO_MANY_REDIRECTS)."""
+    section = AmtSectionPage.objects.get(amt=person_in_32.unit.amt)
+    secret = add_knowledge_page(
+        section,
+        title="Dienstanweisung Vollstreckungsinnendienst",
+        body=[{"type": "paragraph_block", "value": "<p>Interne Abläufe.</p>"}],
+        owner=person_in_32,
+    )
+    restrict_to_amt(secret, section.amt)
+    _log_in(page, daphne_server, person_in_50.user.username)
+    url = f"{daphne_server.url}{secret.url}"
+    response = page.goto(url)
+    assert response.status == 403
+    assert response.request.redirected_from is None
+    assert page.url == url
+    assert page.get_by_role("heading", level=1).inner_text() == "Kein Zugriff"
+    content = page.content()
+    assert "Vollstreckungsinnendienst" not in content
+    assert "Interne Abläufe" not in content
+    assert serious_violations(page) == []
