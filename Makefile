@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test assets chromium nginx collectstatic lint deploy-check cluster bench clean
+.PHONY: run test install install-test assets chromium nginx ldap collectstatic lint deploy-check cluster bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed | ldap
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
@@ -39,6 +39,17 @@ chromium:
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# LDAP mode and its tests: python-ldap builds against libldap2-dev and libsasl2-dev; the
+# tests start their own slapd on a loopback port (ldap-utils seeds it).
+LDAP_DEBS := libldap2-dev libsasl2-dev slapd ldap-utils
+ldap:
+	@missing=$$(for deb in $(LDAP_DEBS); do dpkg -s $$deb >/dev/null 2>&1 || echo $$deb; done); \
+	[ -z "$$missing" ] || { \
+		echo "Installing Debian's" $$missing "for LDAP"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
+
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
@@ -49,7 +60,7 @@ run: install
 collectstatic: install
 	$(PY) manage.py collectstatic --noinput -v0
 
-test: install-test chromium nginx collectstatic
+test: install-test chromium nginx ldap collectstatic
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 nginx:

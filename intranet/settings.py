@@ -10,6 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from intranet.sso import modes as sso_modes
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
@@ -64,6 +66,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "intranet",
+    "intranet.sso",
     "directory",
     "wiki",
     "chat",
@@ -223,10 +226,58 @@ else:
 DIRECTORY_SEARCH_PER_MINUTE = env_int("DIRECTORY_SEARCH_PER_MINUTE", 60)
 
 # --- Authentication and sessions -------------------------------------------------------
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
-]
+# How staff sign in (docs/authentication.md): "local" (the embedded default with the demo
+# logins), "oidc" (the city's OpenID provider: Keycloak, ADFS, Entra ID) or "ldap" (a bind
+# against AD/OpenLDAP). With oidc or ldap a local password counts only for the accounts in
+# PORTAL_BREAK_GLASS_ACCOUNTS.
+PORTAL_AUTH_MODE = os.environ.get("PORTAL_AUTH_MODE", sso_modes.LOCAL).strip().lower()
+if PORTAL_AUTH_MODE not in sso_modes.MODES:
+    raise ImproperlyConfigured(
+        f"PORTAL_AUTH_MODE={PORTAL_AUTH_MODE!r}: erlaubt sind {', '.join(sso_modes.MODES)}."
+    )
+PORTAL_BREAK_GLASS_ACCOUNTS = env_list("PORTAL_BREAK_GLASS_ACCOUNTS")
+AUTHENTICATION_BACKENDS = sso_modes.backends_for(PORTAL_AUTH_MODE)
+# Who gets the daily report of city accounts that were disabled or removed (sso_accounts_check).
+PORTAL_ACCOUNTS_REPORT_EMAIL = env_list("PORTAL_ACCOUNTS_REPORT_EMAIL")
+
+# OpenID Connect (mozilla-django-oidc; the endpoints come from the discovery document).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email")
+OIDC_PERSONNEL_NUMBER_CLAIM = os.environ.get("OIDC_PERSONNEL_NUMBER_CLAIM", "personnel_number")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint for RP-initiated logout
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_VERIFY_SSL = os.environ.get("OIDC_CA_BUNDLE") or env_bool("OIDC_VERIFY_SSL", True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_oidc_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "intranet.sso.oidc.provider_logout_url"
+OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG and env_bool("SECURE_COOKIES", True)
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# The lifecycle job asks Keycloak's admin API in OIDC mode (a client with "view-users").
+OIDC_ADMIN_CLIENT_ID = os.environ.get("OIDC_ADMIN_CLIENT_ID", "")
+OIDC_ADMIN_CLIENT_SECRET = os.environ.get("OIDC_ADMIN_CLIENT_SECRET", "")
+
+# LDAP / Active Directory (django-auth-ldap, installed with the "ldap" extra). Also used by
+# the lifecycle job in OIDC mode when LDAP_SERVER_URI is set (Keycloak federating AD).
+if PORTAL_AUTH_MODE == sso_modes.LDAP or os.environ.get("LDAP_SERVER_URI"):
+    from intranet.sso.ldap_auth import ldap_settings
+
+    globals().update(
+        ldap_settings(
+            server_uri=os.environ.get("LDAP_SERVER_URI", ""),
+            user_base=os.environ.get("LDAP_USER_BASE", ""),
+            bind_dn=os.environ.get("LDAP_BIND_DN", ""),
+            bind_password=os.environ.get("LDAP_BIND_PASSWORD", ""),
+            flavour=os.environ.get("LDAP_FLAVOUR", "ad"),
+            user_filter=os.environ.get("LDAP_USER_FILTER", ""),
+            personnel_number_attribute=os.environ.get("LDAP_PERSONNEL_NUMBER_ATTRIBUTE", ""),
+            start_tls=env_bool("LDAP_START_TLS", False),
+            ca_file=os.environ.get("LDAP_CA_FILE", ""),
+        )
+    )
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user object, every page needs a login
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -8,19 +7,19 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from intranet import admin_reports, views
+from intranet.sso import urls as sso_urls
+from intranet.sso import views as sso_views
 from wiki import views as wiki_views
 
 # S7: these are the only URLs an anonymous visitor may open (static files are served by
 # WhiteNoise before any view). Every other URL needs a login; tests/intranet walks them all.
-PUBLIC_URL_NAMES = {"login", "set_language", "healthz"}
+PUBLIC_URL_NAMES = {"login", "set_language", "healthz", *sso_urls.PUBLIC_URL_NAMES}
 
 urlpatterns = [
-    path(
-        "anmelden/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    # The login page in every sign-in mode (intranet/sso, docs/authentication.md).
+    path("anmelden/", sso_views.PortalLoginView.as_view(), name="login"),
+    path("anmelden/", include(sso_urls)),
+    path("abmelden/", sso_views.PortalLogoutView.as_view(), name="logout"),
     # The language switch must work on the login page too; it only sets a cookie.
     path("sprache/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),
