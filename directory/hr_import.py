@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directory import search, services
 from directory.bulk import bulk_insert
@@ -62,7 +63,14 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"Zeile {self.line}: {self.message}" if self.line else self.message
+        if not self.line:
+            return self.message
+        return _("Zeile %(line)s: %(message)s") % {"line": self.line, "message": self.message}
+
+
+class ImportConflict(Exception):
+    """The directory changed between the check and the write (a login or personnel number
+    appeared meanwhile). Raised inside the import's transaction, so nothing is written."""
 
 
 @dataclass
@@ -98,28 +106,47 @@ class ImportPlan:
         """The German report for the command and the admin view."""
         if self.errors:
             return [
-                f"Die Datei enthält {len(self.errors)} Fehler; es wurde nichts geändert.",
+                _("Die Datei enthält %(count)s Fehler; es wurde nichts geändert.")
+                % {"count": len(self.errors)},
                 *[str(error) for error in self.errors],
             ]
         counts = self.counts
-        verb = "würden" if dry_run else "wurden"
+        if dry_run:
+            templates = [
+                _("%(count)s Personen würden angelegt."),
+                _("%(count)s Personen würden geändert."),
+                _("%(count)s Personen würden wieder aktiviert."),
+                _("%(count)s Personen würden deaktiviert."),
+            ]
+        else:
+            templates = [
+                _("%(count)s Personen wurden angelegt."),
+                _("%(count)s Personen wurden geändert."),
+                _("%(count)s Personen wurden wieder aktiviert."),
+                _("%(count)s Personen wurden deaktiviert."),
+            ]
+        keys = ["created", "updated", "reactivated", "deactivated"]
         lines = [
-            f"{counts['rows']} Zeilen gelesen ({self.encoding}).",
-            f"{counts['created']} Personen {verb} angelegt.",
-            f"{counts['updated']} Personen {verb} geändert.",
-            f"{counts['reactivated']} Personen {verb} wieder aktiviert.",
-            f"{counts['deactivated']} Personen {verb} deaktiviert.",
-            f"{counts['unchanged']} Personen sind unverändert.",
+            _("%(count)s Zeilen gelesen (%(encoding)s).")
+            % {"count": counts["rows"], "encoding": self.encoding},
+            *[
+                template % {"count": counts[key]}
+                for template, key in zip(templates, keys, strict=True)
+            ],
+            _("%(count)s Personen sind unverändert.") % {"count": counts["unchanged"]},
         ]
         if counts["skipped_leavers"]:
             lines.append(
-                f"{counts['skipped_leavers']} bereits ausgeschiedene Personen sind nicht im "
-                "Verzeichnis und werden nicht angelegt."
+                _(
+                    "%(count)s bereits ausgeschiedene Personen sind nicht im Verzeichnis und "
+                    "werden nicht angelegt."
+                )
+                % {"count": counts["skipped_leavers"]}
             )
         if not self.has_changes:
-            lines.append("Die Datei enthält keine Änderungen; nichts wurde geändert.")
+            lines.append(_("Die Datei enthält keine Änderungen; nichts wurde geändert."))
         elif dry_run:
-            lines.append("Probelauf: es wurde nichts geändert.")
+            lines.append(_("Probelauf: es wurde nichts geändert."))
         return lines
 
 
@@ -149,10 +176,14 @@ def _header(raw: list[str]) -> tuple[list[str], list[RowError]]:
     errors = []
     missing = [name for name in REQUIRED if name not in names]
     if missing:
-        errors.append(RowError(1, f"Pflichtspalten fehlen: {', '.join(missing)}."))
+        errors.append(
+            RowError(1, _("Pflichtspalten fehlen: %(columns)s.") % {"columns": ", ".join(missing)})
+        )
     unknown = [name for name in names if name and name not in COLUMNS]
     if unknown:
-        errors.append(RowError(1, f"Unbekannte Spalten: {', '.join(unknown)}."))
+        errors.append(
+            RowError(1, _("Unbekannte Spalten: %(columns)s.") % {"columns": ", ".join(unknown)})
+        )
     return names, errors
 
 
@@ -165,11 +196,17 @@ def _clean_row(line: int, values: dict[str, str], units: dict[str, int]) -> tupl
             continue
         value = (values[column] or "").strip()
         if required and not value:
-            errors.append(RowError(line, f"Die Spalte „{column}“ ist leer."))
+            errors.append(
+                RowError(line, _("Die Spalte „%(column)s“ ist leer.") % {"column": column})
+            )
             continue
         if len(value) > max_length:
             errors.append(
-                RowError(line, f"„{column}“ ist zu lang (höchstens {max_length} Zeichen).")
+                RowError(
+                    line,
+                    _("„%(column)s“ ist zu lang (höchstens %(max)s Zeichen).")
+                    % {"column": column, "max": max_length},
+                )
             )
             continue
         row[target] = value
@@ -177,7 +214,11 @@ def _clean_row(line: int, values: dict[str, str], units: dict[str, int]) -> tupl
         unit_id = units.get(row.pop("unit"))
         if unit_id is None:
             errors.append(
-                RowError(line, f"Die Einheit „{values.get('einheit', '').strip()}“ gibt es nicht.")
+                RowError(
+                    line,
+                    _("Die Einheit „%(unit)s“ gibt es nicht.")
+                    % {"unit": values.get("einheit", "").strip()},
+                )
             )
         else:
             row["unit_id"] = unit_id
@@ -185,14 +226,23 @@ def _clean_row(line: int, values: dict[str, str], units: dict[str, int]) -> tupl
         try:
             validate_email(row["email"])
         except ValidationError:
-            errors.append(RowError(line, f"„{row['email']}“ ist keine gültige E-Mail-Adresse."))
+            errors.append(
+                RowError(
+                    line,
+                    _("„%(email)s“ ist keine gültige E-Mail-Adresse.") % {"email": row["email"]},
+                )
+            )
     for column, target in (("eintritt", "entry_date"), ("austritt", "exit_date")):
         if row.get(target):
             try:
                 row[target] = _date(row[target])
             except ValueError:
                 errors.append(
-                    RowError(line, f"„{column}“ ist kein Datum (TT.MM.JJJJ): „{row[target]}“.")
+                    RowError(
+                        line,
+                        _("„%(column)s“ ist kein Datum (TT.MM.JJJJ): „%(value)s“.")
+                        % {"column": column, "value": row[target]},
+                    )
                 )
         elif target in row:
             row[target] = None
@@ -201,7 +251,7 @@ def _clean_row(line: int, values: dict[str, str], units: dict[str, int]) -> tupl
         and isinstance(row.get("exit_date"), datetime.date)
         and row["exit_date"] < row["entry_date"]
     ):
-        errors.append(RowError(line, "Das Austrittsdatum liegt vor dem Eintrittsdatum."))
+        errors.append(RowError(line, _("Das Austrittsdatum liegt vor dem Eintrittsdatum.")))
     return row, errors
 
 
@@ -211,7 +261,7 @@ def staff_import_parse(data: bytes, *, deactivate_missing: bool = False) -> Impo
     text, plan.encoding = decode(data)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        plan.errors.append(RowError(0, "Die Datei ist leer."))
+        plan.errors.append(RowError(0, _("Die Datei ist leer.")))
         return plan
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
     names, header_errors = _header(next(reader))
@@ -226,49 +276,88 @@ def staff_import_parse(data: bytes, *, deactivate_missing: bool = False) -> Impo
             continue
         plan.rows += 1
         if plan.rows > MAX_ROWS:
-            plan.errors.append(RowError(line, f"Mehr als {MAX_ROWS} Zeilen."))
+            plan.errors.append(RowError(line, _("Mehr als %(max)s Zeilen.") % {"max": MAX_ROWS}))
             break
         if len(raw) != len(names):
             plan.errors.append(
-                RowError(line, f"{len(raw)} statt {len(names)} Spalten – Trennzeichen prüfen.")
+                RowError(
+                    line,
+                    _("%(found)s statt %(expected)s Spalten – Trennzeichen prüfen.")
+                    % {"found": len(raw), "expected": len(names)},
+                )
             )
             continue
         row, errors = _clean_row(line, dict(zip(names, raw, strict=True)), units)
         plan.errors.extend(errors)
         number = row.get("personnel_number")
         if not errors and number:
-            if number in rows:
-                plan.errors.append(
-                    RowError(
-                        line, f"Personalnummer {number} steht schon in Zeile {rows[number][0]}."
-                    )
-                )
+            # Keyed by the lower-case number, which is also the login name: "A100" and
+            # "a100" are one person to the city's sign-in, so they are one here too.
+            key = number_key(number)
+            if key in rows:
+                first_line, first = rows[key]
+                plan.errors.append(_duplicate_error(line, number, first_line, first))
                 continue
-            rows[number] = (line, row)
-    if plan.errors:
-        return plan
+            rows[key] = (line, row)
+    # The rows that passed are compared with the directory even when others failed, so the
+    # report names every bad row at once; a plan with errors is never applied.
     _plan_changes(plan, rows=rows, deactivate_missing=deactivate_missing)
+    if plan.errors:
+        plan.errors.sort(key=lambda error: error.line)
+        plan.create, plan.update, plan.reactivate, plan.deactivate = [], [], [], []
     return plan
+
+
+def number_key(number: str) -> str:
+    """Personnel numbers compare case-insensitively, like the login names made from them."""
+    return number.lower()
+
+
+def _duplicate_error(line: int, number: str, first_line: int, first: dict) -> RowError:
+    if first["personnel_number"] == number:
+        message = _("Personalnummer %(number)s steht schon in Zeile %(first)s.") % {
+            "number": number,
+            "first": first_line,
+        }
+    else:
+        message = _(
+            "Personalnummer %(number)s steht schon in Zeile %(first)s (als %(other)s); "
+            "Groß- und Kleinschreibung zählen bei Personalnummern nicht."
+        ) % {"number": number, "first": first_line, "other": first["personnel_number"]}
+    return RowError(line, message)
 
 
 def _plan_changes(plan: ImportPlan, *, rows: dict, deactivate_missing: bool) -> None:
     """Compare with the directory. Reads plain values, not model instances: a full export
     of 20,000 mostly unchanged people must stay cheap (re-import ≤ 5 s)."""
     today = timezone.localdate()
-    names = ["pk", "personnel_number", "is_active", *COMPARED]
+    names = ["pk", "personnel_number", "is_active", "user_id", *COMPARED]
     existing = {
         values[1]: dict(zip(names, values, strict=True))
         for values in Person.objects.values_list(*names)
     }
+    existing_keys = {number_key(number): number for number in existing}
+    logins = _logins_by_key()
+    numbers_by_user = {
+        current["user_id"]: number for number, current in existing.items() if current["user_id"]
+    }
     updates: list[tuple[int, dict]] = []
     reactivate: list[int] = []
     deactivate: list[int] = []
-    for number, (_line, row) in rows.items():
+    for key, (line, row) in rows.items():
+        number = row["personnel_number"]
         left = row.get("exit_date") is not None and row["exit_date"] < today
         current = existing.get(number)
         if current is None:
-            if left:
+            if key in existing_keys:
+                plan.errors.append(_case_collision_error(line, number, existing_keys[key]))
+            elif left:
                 plan.skipped_leavers += 1
+            elif key in logins:
+                user_id, username = logins[key]
+                plan.errors.append(
+                    _login_collision_error(line, number, username, numbers_by_user.get(user_id))
+                )
             else:
                 plan.create.append(row)
             continue
@@ -285,12 +374,73 @@ def _plan_changes(plan: ImportPlan, *, rows: dict, deactivate_missing: bool) -> 
         deactivate += [
             current["pk"]
             for number, current in existing.items()
-            if number not in rows and current["is_active"]
+            if number_key(number) not in rows and current["is_active"]
         ]
     people = Person.objects.in_bulk([pk for pk, _c in updates] + reactivate + deactivate)
     plan.update = [(people[pk], changes) for pk, changes in updates]
     plan.reactivate = [people[pk] for pk in reactivate]
     plan.deactivate = [people[pk] for pk in deactivate]
+
+
+def _logins_by_key() -> dict[str, tuple[int, str]]:
+    """Every login name, lower-cased: a new person's login must not exist in any case."""
+    return {
+        username.lower(): (pk, username)
+        for pk, username in get_user_model().objects.values_list("pk", "username")
+    }
+
+
+def _case_collision_error(line: int, number: str, existing: str) -> RowError:
+    return RowError(
+        line,
+        _(
+            "Personalnummer %(number)s: Im Verzeichnis steht schon %(existing)s; "
+            "Groß- und Kleinschreibung zählen bei Personalnummern nicht. Bitte die "
+            "Schreibweise an die vorhandene anpassen."
+        )
+        % {"number": number, "existing": existing},
+    )
+
+
+def _login_collision_error(line: int, number: str, username: str, owner: str | None) -> RowError:
+    if owner is None:
+        message = _(
+            "Personalnummer %(number)s: Es gibt schon ein Benutzerkonto „%(username)s“ ohne "
+            "Person im Verzeichnis. Der Import übernimmt kein vorhandenes Konto; bitte das Konto "
+            "im Admin prüfen (löschen oder umbenennen) und erneut importieren."
+        )
+    else:
+        message = _(
+            "Personalnummer %(number)s: Das Benutzerkonto „%(username)s“ gehört schon zur "
+            "Personalnummer %(owner)s."
+        )
+    return RowError(line, message % {"number": number, "username": username, "owner": owner})
+
+
+def staff_import_run(
+    data: bytes, *, actor, dry_run: bool, deactivate_missing: bool = False
+) -> ImportPlan:
+    """Check the file and, unless this is a dry run and the file is valid, write it. The admin
+    view and the command both come here; the report is `plan.summary_lines`."""
+    plan = staff_import_parse(data, deactivate_missing=deactivate_missing)
+    if plan.errors or dry_run:
+        return plan
+    try:
+        staff_import_apply(plan, actor=actor)
+    except ImportConflict as conflict:
+        plan.create, plan.update, plan.reactivate, plan.deactivate = [], [], [], []
+        plan.errors.append(
+            RowError(
+                0,
+                _(
+                    "Während des Imports sind Benutzerkonten oder Personalnummern entstanden, "
+                    "die mit der Datei kollidieren (%(numbers)s); es wurde nichts geändert. "
+                    "Bitte den Import wiederholen: der Bericht nennt dann die Zeilen."
+                )
+                % {"numbers": ", ".join(conflict.args[0])},
+            )
+        )
+    return plan
 
 
 @transaction.atomic
@@ -326,12 +476,19 @@ def staff_import_apply(plan: ImportPlan, *, actor) -> ImportPlan:
     return plan
 
 
-def person_rows_create(rows: list[dict]) -> list[Person]:
-    """New people with their accounts and Amt member groups, in a few bulk statements."""
+def person_rows_create(rows: list[dict], *, reuse_logins: bool = False) -> list[Person]:
+    """New people with their accounts and Amt member groups, in a few bulk statements.
+
+    The import never takes over an existing login (`ImportConflict`, inside its transaction).
+    Only the synthetic bulk data (`seed_bulk`) passes `reuse_logins=True`, to pick up its own
+    accounts from an earlier run.
+    """
     if not rows:
         return []
     User = get_user_model()
-    usernames = [row["personnel_number"].lower() for row in rows]
+    usernames = [number_key(row["personnel_number"]) for row in rows]
+    if not reuse_logins:
+        _conflicts_refuse(usernames)
     users = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
     new_users = [
         User(
@@ -365,6 +522,16 @@ def person_rows_create(rows: list[dict]) -> list[Person]:
     bulk_insert(Person, people)
     _member_groups_add(people, units=units)
     return people
+
+
+def _conflicts_refuse(keys: list[str]) -> None:
+    """Checked again inside the write: a login or person may have appeared since the check."""
+    wanted = set(keys)
+    taken = wanted & set(_logins_by_key())
+    numbers = Person.objects.values_list("personnel_number", flat=True)
+    taken |= wanted & {number_key(number) for number in numbers}
+    if taken:
+        raise ImportConflict(sorted(taken))
 
 
 def _member_groups_add(people: list[Person], *, units: dict[int, OrgUnit]) -> None:

@@ -288,12 +288,13 @@ def staff_import_view(request):
     form = StaffImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        plan = hr_import.staff_import_parse(
-            data["file"].read(), deactivate_missing=data["deactivate_missing"]
+        plan = hr_import.staff_import_run(
+            data["file"].read(),
+            actor=request.user,
+            dry_run=data["dry_run"],
+            deactivate_missing=data["deactivate_missing"],
         )
-        if not plan.errors and not data["dry_run"]:
-            hr_import.staff_import_apply(plan, actor=request.user)
-            applied = plan.applied
+        applied = plan.applied
         report = {
             "lines": plan.summary_lines(dry_run=data["dry_run"]),
             "errors": bool(plan.errors),

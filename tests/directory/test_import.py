@@ -188,3 +188,145 @@ def test_existing_person_keeps_voluntary_data(units, central_hr):
     hr_import.staff_import_apply(hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=None)
     person.refresh_from_db()
     assert person.last_name == "Häberle" and person.mobile == "0151 555"
+
+
+# --- Personnel numbers and logins (issue 12, items 6 and 8) -------------------------------
+
+
+def row(number, first="Max", last="Muster", unit="32"):
+    return f"{number};{first};{last};{unit};;;;;;"
+
+
+def test_numbers_differing_only_in_case_are_a_row_error_in_the_dry_run(units):
+    plan = hr_import.staff_import_parse(csv_bytes([row("AB100"), row("ab100", "Moritz")]))
+    assert [str(error) for error in plan.errors] == [
+        "Zeile 3: Personalnummer ab100 steht schon in Zeile 2 (als AB100); Groß- und "
+        "Kleinschreibung zählen bei Personalnummern nicht."
+    ]
+    assert plan.create == []
+    with pytest.raises(ValueError):
+        hr_import.staff_import_apply(plan, actor=None)
+    assert not Person.objects.filter(personnel_number__iexact="ab100").exists()
+
+
+def test_command_reports_a_case_collision_instead_of_an_integrity_error(units, tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes([row("AB100"), row("ab100", "Moritz")]))
+    with pytest.raises(CommandError):
+        call_command("import_staff", str(path))
+    assert "Zeile 3: Personalnummer ab100 steht schon in Zeile 2" in capsys.readouterr().out
+    assert not Person.objects.filter(personnel_number__iexact="ab100").exists()
+
+
+def test_admin_reports_a_case_collision_instead_of_500(client, units, central_hr):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(central_hr.user)
+    data = csv_bytes([row("AB100"), row("ab100", "Moritz")])
+    for dry_run in ({"dry_run": "on"}, {}):
+        upload = SimpleUploadedFile("export.csv", data, content_type="text/csv")
+        response = client.post("/admin/personalimport/", {"file": upload, **dry_run})
+        assert response.status_code == 200
+        assert "Personalnummer ab100 steht schon in Zeile 2" in response.content.decode()
+    assert not Person.objects.filter(personnel_number__iexact="ab100").exists()
+
+
+def test_number_differing_in_case_from_a_person_in_the_directory_is_a_row_error(units):
+    existing = PersonFactory(personnel_number="AB100", unit=units["32.1"].parent)
+    plan = hr_import.staff_import_parse(csv_bytes([row("ab100")]))
+    assert [str(error) for error in plan.errors] == [
+        "Zeile 2: Personalnummer ab100: Im Verzeichnis steht schon AB100; Groß- und "
+        "Kleinschreibung zählen bei Personalnummern nicht. Bitte die Schreibweise an die "
+        "vorhandene anpassen."
+    ]
+    # The exact spelling is the same person: an update, no error.
+    same = hr_import.staff_import_parse(csv_bytes([row("AB100")]))
+    assert same.errors == [] and [p.pk for p, _c in same.update] == [existing.pk]
+
+
+def test_login_without_a_person_is_never_taken_over(units):
+    from django.contrib.auth import get_user_model
+
+    account = get_user_model().objects.create_user("ab100", password="lokal-geheim-1")
+    before = account.password
+    for number in ("ab100", "AB100"):
+        plan = hr_import.staff_import_parse(csv_bytes([row(number)]))
+        assert [str(error) for error in plan.errors] == [
+            f"Zeile 2: Personalnummer {number}: Es gibt schon ein Benutzerkonto „ab100“ ohne "
+            "Person im Verzeichnis. Der Import übernimmt kein vorhandenes Konto; bitte das "
+            "Konto im Admin prüfen (löschen oder umbenennen) und erneut importieren."
+        ]
+    account.refresh_from_db()
+    assert account.password == before and not hasattr(account, "person")
+    assert not Person.objects.filter(personnel_number__iexact="ab100").exists()
+
+
+def test_login_differing_only_in_case_is_a_row_error(units):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("AB100")
+    plan = hr_import.staff_import_parse(csv_bytes([row("ab100")]))
+    assert "Benutzerkonto „AB100“ ohne Person" in str(plan.errors[0])
+
+
+def test_login_of_another_person_is_a_row_error(units, person_in_32):
+    number = person_in_32.user.username.upper()
+    plan = hr_import.staff_import_parse(csv_bytes([row(number)]))
+    assert [str(error) for error in plan.errors] == [
+        f"Zeile 2: Personalnummer {number}: Das Benutzerkonto „{person_in_32.user.username}“ "
+        f"gehört schon zur Personalnummer {person_in_32.personnel_number}."
+    ]
+
+
+def test_login_that_appears_after_the_dry_run_is_refused_inside_the_write(units, central_hr):
+    from django.contrib.auth import get_user_model
+
+    plan = hr_import.staff_import_parse(csv_bytes([row("ab100"), *GOOD_ROWS]))
+    assert plan.errors == []
+    get_user_model().objects.create_user("AB100", password="lokal-geheim-1")
+    with pytest.raises(hr_import.ImportConflict):
+        hr_import.staff_import_apply(plan, actor=central_hr.user)
+    assert not Person.objects.filter(personnel_number__in=["ab100", "100001"]).exists()
+
+
+def test_every_bad_row_is_reported_at_once(units, person_in_32):
+    """A row error and a directory collision in the same file both show in one report."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("ab100")
+    plan = hr_import.staff_import_parse(csv_bytes([row("ab100"), row("ab101", unit="99")]))
+    assert [error.line for error in plan.errors] == [2, 3]
+
+
+def test_row_errors_are_translated(units):
+    from django.utils import translation
+
+    with translation.override("en"):
+        plan = hr_import.staff_import_parse(csv_bytes([row("AB100"), row("ab100", unit="99")]))
+        assert [str(error) for error in plan.errors] == [
+            "Line 3: The unit “99” does not exist.",
+        ]
+        plan = hr_import.staff_import_parse(csv_bytes([row("AB100"), row("ab100")]))
+        assert str(plan.errors[0]).startswith("Line 3: Personnel number ab100 is already in")
+        assert plan.summary_lines(dry_run=True)[0] == (
+            "The file contains 1 errors; nothing was changed."
+        )
+
+
+def test_a_conflict_during_the_write_is_reported_not_raised(units, central_hr, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    parse = hr_import.staff_import_parse
+
+    def parse_then_someone_creates_the_login(*args, **kwargs):
+        plan = parse(*args, **kwargs)
+        get_user_model().objects.create_user("ab100")
+        return plan
+
+    monkeypatch.setattr(hr_import, "staff_import_parse", parse_then_someone_creates_the_login)
+    plan = hr_import.staff_import_run(
+        csv_bytes([row("AB100"), *GOOD_ROWS]), actor=central_hr.user, dry_run=False
+    )
+    assert not plan.applied
+    assert "kollidieren (ab100); es wurde nichts geändert" in plan.summary_lines(dry_run=False)[1]
+    assert not Person.objects.filter(personnel_number__in=["AB100", "100001"]).exists()

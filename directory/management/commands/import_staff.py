@@ -34,11 +34,12 @@ class Command(BaseCommand):
             actor_user = get_user_model().objects.filter(username=actor).first()
             if actor_user is None:
                 raise CommandError(f"Den Benutzer „{actor}“ gibt es nicht.")
-        plan = hr_import.staff_import_parse(
-            path.read_bytes(), deactivate_missing=deactivate_missing
+        plan = hr_import.staff_import_run(
+            path.read_bytes(),
+            actor=actor_user,
+            dry_run=dry_run,
+            deactivate_missing=deactivate_missing,
         )
-        if not plan.errors and not dry_run:
-            hr_import.staff_import_apply(plan, actor=actor_user)
         for line in plan.summary_lines(dry_run=dry_run):
             self.stdout.write(line)
         if plan.errors:

@@ -112,7 +112,7 @@ class Command(BaseCommand):
             }
             if number not in existing:
                 rows.append(row)
-        created = person_rows_create(rows)
+        created = person_rows_create(rows, reuse_logins=True)
         search.search_statistics_refresh()
         self.stdout.write(
             self.style.SUCCESS(
