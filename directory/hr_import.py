@@ -8,6 +8,7 @@ A file with any bad row changes nothing.
 import csv
 import datetime
 import io
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -55,16 +56,33 @@ COMPARED = [
     "exit_date",
 ]
 MAX_ROWS = 50_000
+# The encodings an export may come in (`--encoding`); without a choice UTF-8, else
+# Windows-1252 is detected.
+ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "cp1250": "Windows-1250"}
+# What no value may hold: a byte the encoding does not define (decoding with
+# "surrogateescape" turns it into a lone surrogate U+DC80–U+DCFF, which no valid text
+# contains), the replacement character U+FFFD (a conversion that already lost data), and
+# control characters (NUL, which PostgreSQL refuses, and the other C0 and C1 controls).
+_UNDEFINED_BYTE = re.compile("[\udc80-\udcff]")
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 @dataclass
 class RowError:
     line: int
     message: str
+    column: str = ""  # the CSV column, where the error sits in one value
 
     def __str__(self) -> str:
         if not self.line:
             return self.message
+        if self.column:
+            return _("Zeile %(line)s, Spalte „%(column)s“: %(message)s") % {
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
+            }
         return _("Zeile %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
@@ -150,12 +168,79 @@ class ImportPlan:
         return lines
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) first, else Windows-1252, as German HR exports often are."""
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "Windows-1252"
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The text and the name of its encoding. Without a choice: UTF-8 (with or without BOM)
+    if the file is valid UTF-8, else Windows-1252, as German HR exports often are; but a file
+    that is mostly UTF-8 with a few invalid bytes is broken UTF-8, not Windows-1252.
+
+    Nothing is replaced: a byte the encoding does not define becomes a lone surrogate, which
+    the parser reports as a row error with its line and column (`_character_errors`)."""
+    if encoding is None:
+        try:
+            return data.decode("utf-8-sig"), ENCODINGS["utf-8"]
+        except UnicodeDecodeError:
+            encoding = "utf-8" if _mostly_utf8(data) else "cp1252"
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
+    return data.decode(codec, errors="surrogateescape"), ENCODINGS[encoding]
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More valid multi-byte UTF-8 characters than invalid bytes? In a real Windows-1252
+    export almost every non-ASCII byte is invalid UTF-8 ("Jürgen" is J, 0xFC, r, …)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = len(_UNDEFINED_BYTE.findall(text))
+    return len(_NON_ASCII.findall(text)) - invalid > invalid
+
+
+def _character_errors(line: int, values: list[str], names: list[str], encoding: str) -> list:
+    """Every undefined byte, replacement character or control character, by its CSV column
+    and its place in the value (1 = first character)."""
+    errors = []
+    for index, value in enumerate(values):
+        column = names[index] if index < len(names) else str(index + 1)
+        for match in _BAD_CHARACTER.finditer(value):
+            char, position = match.group(), match.start() + 1
+            if "\udc80" <= char <= "\udcff":
+                message = _(
+                    "Das Byte 0x%(byte)s an Stelle %(position)s ist in %(encoding)s nicht "
+                    "definiert."
+                ) % {
+                    "byte": f"{ord(char) - 0xDC00:02X}",
+                    "position": position,
+                    "encoding": encoding,
+                }
+            elif char == "\ufffd":
+                message = _(
+                    "An Stelle %(position)s steht das Ersatzzeichen U+FFFD: Die Datei wurde "
+                    "schon vor dem Import falsch umgewandelt."
+                ) % {"position": position}
+            else:
+                message = _(
+                    "An Stelle %(position)s steht das Steuerzeichen U+%(code)s; es ist nicht "
+                    "erlaubt."
+                ) % {"position": position, "code": f"{ord(char):04X}"}
+            errors.append(RowError(line, message, column=column))
+    return errors
+
+
+def _records(reader, plan: "ImportPlan"):
+    """The CSV records; a record the csv module cannot read ends the file with an error."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            plan.errors.append(
+                RowError(
+                    reader.line_num,
+                    _(
+                        "Ab hier ist die Datei kein gültiges CSV, etwa wegen eines "
+                        "Anführungszeichens ohne Gegenstück; sie wurde nicht weiter gelesen."
+                    ),
+                )
+            )
+            return
 
 
 def _delimiter(header_line: str) -> str:
@@ -255,22 +340,46 @@ def _clean_row(line: int, values: dict[str, str], units: dict[str, int]) -> tupl
     return row, errors
 
 
-def staff_import_parse(data: bytes, *, deactivate_missing: bool = False) -> ImportPlan:
+def staff_import_parse(
+    data: bytes, *, deactivate_missing: bool = False, encoding: str | None = None
+) -> ImportPlan:
     """Read the export and decide, row by row, what would change. Writes nothing."""
     plan = ImportPlan()
-    text, plan.encoding = decode(data)
+    text, plan.encoding = decode(data, encoding)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         plan.errors.append(RowError(0, _("Die Datei ist leer.")))
         return plan
+    undefined = len(_UNDEFINED_BYTE.findall(text))
+    if undefined:
+        plan.errors.append(
+            RowError(
+                0,
+                _(
+                    "Die Datei ist kein gültiges %(encoding)s: %(count)s Bytes sind darin nicht "
+                    "definiert (einzeln unten). Bitte die Datei als UTF-8 exportieren oder "
+                    "ihre Kodierung angeben und erneut importieren."
+                )
+                % {"encoding": plan.encoding, "count": undefined},
+            )
+        )
+    # One search over the whole text, so that a clean file costs no check per value.
+    check_characters = _BAD_CHARACTER.search(text) is not None
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
-    names, header_errors = _header(next(reader))
+    records = _records(reader, plan)
+    raw_header = next(records, [])
+    if check_characters:
+        header_errors = _character_errors(1, raw_header, [], plan.encoding)
+        if header_errors:
+            plan.errors.extend(header_errors)
+            return plan
+    names, header_errors = _header(raw_header)
     if header_errors:
         plan.errors.extend(header_errors)
         return plan
     units = dict(OrgUnit.objects.exclude(number="").values_list("number", "pk"))
     rows: dict[str, tuple[int, dict]] = {}
-    for raw in reader:
+    for raw in records:
         line = reader.line_num
         if not any(value.strip() for value in raw):
             continue
@@ -278,6 +387,12 @@ def staff_import_parse(data: bytes, *, deactivate_missing: bool = False) -> Impo
         if plan.rows > MAX_ROWS:
             plan.errors.append(RowError(line, _("Mehr als %(max)s Zeilen.") % {"max": MAX_ROWS}))
             break
+        if check_characters:
+            # Before any other check, so that no message quotes an undecodable value.
+            character_errors = _character_errors(line, raw, names, plan.encoding)
+            if character_errors:
+                plan.errors.extend(character_errors)
+                continue
         if len(raw) != len(names):
             plan.errors.append(
                 RowError(
@@ -418,11 +533,16 @@ def _login_collision_error(line: int, number: str, username: str, owner: str | N
 
 
 def staff_import_run(
-    data: bytes, *, actor, dry_run: bool, deactivate_missing: bool = False
+    data: bytes,
+    *,
+    actor,
+    dry_run: bool,
+    deactivate_missing: bool = False,
+    encoding: str | None = None,
 ) -> ImportPlan:
     """Check the file and, unless this is a dry run and the file is valid, write it. The admin
     view and the command both come here; the report is `plan.summary_lines`."""
-    plan = staff_import_parse(data, deactivate_missing=deactivate_missing)
+    plan = staff_import_parse(data, deactivate_missing=deactivate_missing, encoding=encoding)
     if plan.errors or dry_run:
         return plan
     try:

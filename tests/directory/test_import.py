@@ -330,3 +330,96 @@ def test_a_conflict_during_the_write_is_reported_not_raised(units, central_hr, m
     assert not plan.applied
     assert "kollidieren (ab100); es wurde nichts geändert" in plan.summary_lines(dry_run=False)[1]
     assert not Person.objects.filter(personnel_number__in=["AB100", "100001"]).exists()
+
+
+# --- Encodings: nothing is ever imported with U+FFFD (issue 12, item 7) --------------------
+
+
+def test_cp1250_export_read_as_windows_1252_names_every_undefined_byte(units):
+    # Polish and Czech names from a Windows-1250 system: Ź is 0x8F and Ť is 0x8D there, two
+    # of the five bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) that Windows-1252 does not define.
+    text = "\r\n".join([HEADER, row("200001", "Ździsław", "Ťoupalová"), row("200002")]) + "\r\n"
+    data = text.encode("cp1250")
+    assert b"\x8f" in data and b"\x8d" in data
+    plan = hr_import.staff_import_parse(data)
+    assert plan.encoding == "Windows-1252"
+    assert [str(error) for error in plan.errors] == [
+        "Die Datei ist kein gültiges Windows-1252: 2 Bytes sind darin nicht definiert (einzeln "
+        "unten). Bitte die Datei als UTF-8 exportieren oder ihre Kodierung angeben und erneut "
+        "importieren.",
+        "Zeile 2, Spalte „vorname“: Das Byte 0x8F an Stelle 1 ist in Windows-1252 nicht definiert.",
+        "Zeile 2, Spalte „nachname“: Das Byte 0x8D an Stelle 1 ist in Windows-1252 nicht "
+        "definiert.",
+    ]
+    assert [(error.line, error.column) for error in plan.errors[1:]] == [
+        (2, "vorname"),
+        (2, "nachname"),
+    ]
+    assert plan.create == []
+    assert not Person.objects.filter(personnel_number__in=["200001", "200002"]).exists()
+    assert not Person.objects.filter(last_name__contains="\ufffd").exists()
+
+
+@pytest.mark.parametrize("byte", [0x81, 0x8D, 0x8F, 0x90, 0x9D])
+def test_each_byte_windows_1252_does_not_define_is_a_row_error(units, byte):
+    data = (HEADER + "\r\n").encode() + b"200001;Max;Mu" + bytes([byte]) + b"ster;32;;;;;;\r\n"
+    plan = hr_import.staff_import_parse(data)
+    assert str(plan.errors[1]) == (
+        f"Zeile 2, Spalte „nachname“: Das Byte 0x{byte:02X} an Stelle 3 ist in Windows-1252 "
+        "nicht definiert."
+    )
+
+
+def test_the_chosen_encoding_reads_what_it_defines_and_refuses_what_it_does_not(
+    units, tmp_path, capsys, central_hr
+):
+    text = "\r\n".join([HEADER, row("200001", "Ździsław", "Ťoupalová")]) + "\r\n"
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("cp1250"))
+    call_command(
+        "import_staff", str(path), "--encoding", "cp1250", "--actor", central_hr.user.username
+    )
+    assert "1 Zeilen gelesen (Windows-1250)." in capsys.readouterr().out
+    person = Person.objects.get(personnel_number="200001")
+    assert (person.first_name, person.last_name) == ("Ździsław", "Ťoupalová")
+    # 0x98 is defined in Windows-1252 (˜) but not in Windows-1250.
+    path.write_bytes((HEADER + "\r\n").encode() + b"200002;Max;Mu\x98ster;32;;;;;;\r\n")
+    with pytest.raises(CommandError):
+        call_command("import_staff", str(path), "--encoding", "cp1250")
+    assert (
+        "Zeile 2, Spalte „nachname“: Das Byte 0x98 an Stelle 3 ist in Windows-1250 nicht definiert."
+        in capsys.readouterr().out
+    )
+    assert not Person.objects.filter(personnel_number="200002").exists()
+
+
+def test_broken_utf8_is_refused_not_read_as_windows_1252(units):
+    """Mostly UTF-8 with one stray byte: not silently mis-read as Windows-1252 ("JÃ¼rgen")."""
+    data = csv_bytes(GOOD_ROWS).replace("Häberle".encode(), b"H\xe4berle")
+    plan = hr_import.staff_import_parse(data)
+    assert plan.encoding == "UTF-8"
+    assert str(plan.errors[1]) == (
+        "Zeile 2, Spalte „nachname“: Das Byte 0xE4 an Stelle 2 ist in UTF-8 nicht definiert."
+    )
+    assert plan.create == []
+
+
+def test_replacement_characters_and_control_characters_are_refused(units):
+    plan = hr_import.staff_import_parse(
+        csv_bytes([row("200001", "J\ufffdrgen"), row("200002", "Max", "Mu\x00ster")])
+    )
+    assert [str(error) for error in plan.errors] == [
+        "Zeile 2, Spalte „vorname“: An Stelle 2 steht das Ersatzzeichen U+FFFD: Die Datei wurde "
+        "schon vor dem Import falsch umgewandelt.",
+        "Zeile 3, Spalte „nachname“: An Stelle 3 steht das Steuerzeichen U+0000; es ist nicht "
+        "erlaubt.",
+    ]
+
+
+def test_undefined_byte_in_the_header_and_an_unclosed_quote_are_errors(units):
+    header = HEADER.encode().replace(b"Raum", b"R\x81um")
+    plan = hr_import.staff_import_parse(header + b"\r\n" + row("200001").encode() + b"\r\n")
+    assert "Zeile 1, Spalte „8“: Das Byte 0x81 an Stelle 2" in str(plan.errors[1])
+    huge = csv_bytes([row("200001"), '200002;"Max;Muster;32;;;;;;' + "x" * 200_000])
+    plan = hr_import.staff_import_parse(huge)
+    assert "kein gültiges CSV" in str(plan.errors[-1])

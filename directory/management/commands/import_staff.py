@@ -22,10 +22,15 @@ class Command(BaseCommand):
             help="Personen, die in der (vollständigen) Datei fehlen, deaktivieren",
         )
         parser.add_argument(
+            "--encoding",
+            choices=sorted(hr_import.ENCODINGS),
+            help="Kodierung der Datei (ohne Angabe: UTF-8, sonst Windows-1252)",
+        )
+        parser.add_argument(
             "--actor", default="", help="Benutzername, unter dem der Import protokolliert wird"
         )
 
-    def handle(self, *args, file, dry_run, deactivate_missing, actor, **options):
+    def handle(self, *args, file, dry_run, deactivate_missing, encoding, actor, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Die Datei {path} gibt es nicht.")
@@ -39,6 +44,7 @@ class Command(BaseCommand):
             actor=actor_user,
             dry_run=dry_run,
             deactivate_missing=deactivate_missing,
+            encoding=encoding,
         )
         for line in plan.summary_lines(dry_run=dry_run):
             self.stdout.write(line)
