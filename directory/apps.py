@@ -7,9 +7,24 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Personenverzeichnis")
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
         from django.contrib.auth.signals import user_logged_in, user_logged_out
+        from django.db.models.signals import m2m_changed, pre_delete
 
-        from directory import services
+        from directory import office_groups, services
+
+        # The directory is the only way into an Amt's groups (directory/office_groups.py).
+        m2m_changed.connect(
+            office_groups.membership_guard,
+            sender=get_user_model().groups.through,
+            dispatch_uid="directory.office_group_membership_guard",
+        )
+        pre_delete.connect(
+            office_groups.group_delete_guard,
+            sender=Group,
+            dispatch_uid="directory.office_group_delete_guard",
+        )
 
         def remember(sender, request, user, **kwargs):
             services.login_session_remember(user=user, session_key=request.session.session_key)

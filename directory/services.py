@@ -20,7 +20,23 @@ from directory.models import (
     Person,
     Visibility,
 )
+from directory.office_groups import office_groups_writable
 from intranet.services import audit_record
+
+
+class SystemActor:
+    """The actor of writes that no person makes: demo seeding, the nightly HR sync command,
+    data migrations. Views never pass it; they pass `request.user`."""
+
+    is_authenticated = False
+    is_active = True
+    pk = None
+
+    def __str__(self):
+        return "System"
+
+
+SYSTEM = SystemActor()
 
 CENTRAL_HR_GROUP_NAME = "Personalverwaltung (zentral)"
 CENTRAL_HR_PERMISSIONS = [
@@ -179,8 +195,9 @@ def org_unit_merge(*, source: OrgUnit, target: OrgUnit, actor) -> OrgUnit:
 
         amt_section_merge(source=source, target=target)
         amt_room_merge(source=source, target=target)
-    source.delete()
-    Group.objects.filter(pk__in=source_groups).delete()
+    with office_groups_writable():
+        source.delete()
+        Group.objects.filter(pk__in=source_groups).delete()
     people = Person.objects.filter(pk__in=affected).select_related("user")
     for person in people:
         person_groups_sync(person=person)
@@ -258,7 +275,7 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, person: Person, **fields) -> Person:
+def person_update(*, person: Person, actor=SYSTEM, **fields) -> Person:
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean()
@@ -415,7 +432,8 @@ def person_groups_sync(*, person: Person) -> None:
         wanted |= {ids[(amt_id, OfficeGroup.Kind.MEMBERS)] for amt_id in member_of}
         wanted |= {ids[(amt_id, ROLE_GROUP_KIND[role])] for amt_id, role in roles}
     managed = set(user.groups.filter(office_group__isnull=False).values_list("pk", flat=True))
-    if managed - wanted:
-        user.groups.remove(*(managed - wanted))
-    if wanted - managed:
-        user.groups.add(*(wanted - managed))
+    with office_groups_writable():
+        if managed - wanted:
+            user.groups.remove(*(managed - wanted))
+        if wanted - managed:
+            user.groups.add(*(wanted - managed))

@@ -38,6 +38,7 @@ class IntranetConfig(AppConfig):
 
 
 class PortalUsersAppConfig(WagtailUsersAppConfig):
-    """wagtail.users with a user listing that shows no login times (P1)."""
+    """wagtail.users without login times (P1), with the Amt groups left to the directory."""
 
     user_viewset = "intranet.admin_users.PortalUserViewSet"
+    group_viewset = "intranet.admin_users.PortalGroupViewSet"

@@ -10,6 +10,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from intranet import permissions
+from intranet.admin_users import PortalAssignRoleBulkAction
 from intranet.admin_views import ACTIVITY_REPORTS, FeatureSwitchView
 from intranet.models import AuditEntry
 from intranet.services import audit_record
@@ -180,3 +181,8 @@ def audit_user_bulk_action(request, action_type, objects, action_class_instance)
         summary=f"Sammelaktion {action_class_instance.action_type}: {len(objects)} Konten",
         changes={"user_ids": [obj.pk for obj in objects], "count": len(objects)},
     )
+
+
+# Registered after wagtail.users' own "assign_role" (higher order), so this one takes its
+# place: it offers no Amt group and never the acting administrator (intranet/admin_users.py).
+hooks.register("register_bulk_action", PortalAssignRoleBulkAction, order=100)
