@@ -51,17 +51,6 @@ class InviteForm(forms.Form):
         return data
 
 
-class DirectForm(forms.Form):
-    username = forms.CharField(label=_("Benutzername der Person"), max_length=150)
-
-    def clean_username(self):
-        name = self.cleaned_data["username"].strip().lstrip("@")
-        user = get_user_model().objects.filter(username=name, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("Diese Person gibt es nicht."))
-        return user
-
-
 class PreferenceForm(forms.ModelForm):
     class Meta:
         model = ChatPreference
@@ -70,3 +59,15 @@ class PreferenceForm(forms.ModelForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Suchbegriff"), min_length=2, max_length=200)
+
+
+class DirectPickerForm(forms.Form):
+    """Find a person to write to by name, unit or function, as in the directory."""
+
+    q = forms.CharField(label=_("Name, Organisationseinheit oder Funktion"), max_length=200)
+
+
+class DirectPersonForm(forms.Form):
+    """The person (their directory profile's UUID) to open a direct conversation with."""
+
+    person = forms.UUIDField()

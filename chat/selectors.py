@@ -188,3 +188,38 @@ def message_search(*, user, query: str, limit: int = 50) -> list[Message]:
         .filter(room__in=permissions.rooms_for_user(user), deleted=False, text__icontains=query)
         .order_by("-created_at")[:limit]
     )
+
+
+def direct_partner_candidates(*, user, query: str, limit: int = 20) -> list[dict]:
+    """People the user can write to, found by the directory's own search (name, unit,
+    function) and shown as the directory shows them: no login names, no accounts.
+
+    Only people with an active account can be messaged; the user is left out.
+    """
+    from directory import permissions as directory_permissions
+    from directory import selectors as directory_selectors
+
+    ids = directory_selectors.person_search_ids(query=query, limit=limit + 1)
+    if not ids:
+        return []
+    people = {
+        person.pk: person
+        for person in directory_selectors.person_list_active()
+        .filter(pk__in=ids, user__is_active=True)
+        .exclude(user=user)
+    }
+    amt_ids = directory_permissions.viewer_amt_ids(user)
+    return [
+        directory_selectors.person_released(user=user, person=people[pk], amt_ids=amt_ids)
+        for pk in ids
+        if pk in people
+    ][:limit]
+
+
+def direct_partner_for_person(*, uuid):
+    """The account behind a directory profile, if that person can be messaged."""
+    return (
+        get_user_model()
+        .objects.filter(person__uuid=uuid, person__is_active=True, is_active=True)
+        .first()
+    )

@@ -12,7 +12,8 @@ urlpatterns = [
     path("raum/<int:pk>/verlassen/", views.room_leave, name="room_leave"),
     path("raum/neu/", views.room_create, name="room_create"),
     path("amt/<int:pk>/", views.room_for_unit, name="room_for_unit"),
-    path("direkt/", views.direct_start, name="direct_start"),
+    path("direkt/", views.direct_picker, name="direct_picker"),
+    path("direkt/oeffnen/", views.direct_start, name="direct_start"),
     path("suche/", views.search, name="search"),
     path("einstellungen/", views.preferences, name="preferences"),
 ]

@@ -9,10 +9,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chat import permissions, selectors, services
-from chat.forms import DirectForm, InviteForm, MessageForm, PreferenceForm, RoomForm, SearchForm
+from chat.forms import (
+    DirectPersonForm,
+    DirectPickerForm,
+    InviteForm,
+    MessageForm,
+    PreferenceForm,
+    RoomForm,
+    SearchForm,
+)
 from chat.models import Room
 from chat.protocol import HISTORY_PAGE
 from directory.models import OrgUnit
+from directory.ratelimit import rate_limit_hit
 
 
 def _room_or_403(request, pk: int) -> tuple[Room, set[str]]:
@@ -31,7 +40,7 @@ def chat_index(request):
     return render(
         request,
         "chat/index.html",
-        {"page_title": _("Chat"), "rooms": rooms, "direct_form": DirectForm()},
+        {"page_title": _("Chat"), "rooms": rooms, "picker_form": DirectPickerForm()},
     )
 
 
@@ -55,7 +64,7 @@ def room_detail(request, pk: int):
             "may_invite": permissions.user_may_invite(request.user, room),
             "may_leave": permissions.user_may_leave(request.user, room),
             "form": MessageForm(),
-            "direct_form": DirectForm(),
+            "picker_form": DirectPickerForm(),
             "preference": selectors.chat_preference_for_user(user=request.user),
             "partner_id": selectors.direct_partner_id(room, request.user),
         },
@@ -151,21 +160,48 @@ def room_leave(request, pk: int):
     return redirect("chat:index")
 
 
+def direct_picker(request):
+    """Whom to write to: the directory's search and visibility, never a login name."""
+    form = DirectPickerForm(request.GET or None)
+    results, limited = [], False
+    if form.is_valid():
+        limited = rate_limit_hit(user=request.user, scope="search")  # S5, as the directory
+        if not limited:
+            results = selectors.direct_partner_candidates(
+                user=request.user, query=form.cleaned_data["q"]
+            )
+    response = render(
+        request,
+        "chat/direct_picker.html",
+        {
+            "page_title": _("Neue Direktnachricht"),
+            "form": form,
+            "results": results,
+            "rate_limited": limited,
+        },
+    )
+    if limited:
+        response.status_code = 429
+        response["Retry-After"] = "60"
+    return response
+
+
 @require_POST
 def direct_start(request):
-    form = DirectForm(request.POST)
+    """Open the conversation with a person (from a profile or the picker), or start it."""
+    form = DirectPersonForm(request.POST)
+    other = None
     if form.is_valid():
-        try:
-            room = services.direct_room_get_or_create(
-                user=request.user, other=form.cleaned_data["username"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            return redirect("chat:room", pk=room.pk)
-    else:
-        messages.error(request, " ".join(form.errors["username"]))
-    return redirect("chat:index")
+        other = selectors.direct_partner_for_person(uuid=form.cleaned_data["person"])
+    if other is None:
+        messages.error(request, _("Diese Person ist im Chat nicht erreichbar."))
+        return redirect("chat:direct_picker")
+    try:
+        room = services.direct_room_get_or_create(user=request.user, other=other)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("chat:direct_picker")
+    return redirect("chat:room", pk=room.pk)
 
 
 def search(request):

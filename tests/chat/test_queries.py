@@ -87,3 +87,15 @@ def test_replay_is_one_query_for_all_rooms(person_in_32, room):
         (room.pk, 5),
         (other.pk, 5),
     ]
+
+
+@pytest.mark.parametrize("matches", [1, 6])
+def test_dm_picker_costs_the_same_for_one_or_many_matches(person_in_32, amt_50, matches):
+    from tests.support.factories import PersonFactory
+
+    for index in range(matches):
+        PersonFactory(unit=amt_50, first_name="Björn", last_name=f"Köhler{index}")
+    # search ids, the people with their units, their further units, the viewer's Ämter
+    with assert_query_count(4):
+        found = selectors.direct_partner_candidates(user=person_in_32.user, query="Björn")
+    assert len(found) == matches

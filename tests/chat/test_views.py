@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from chat import services
 from chat.models import ChatPreference, Message, Room
-from tests.support.factories import UserFactory
+from tests.support.factories import PersonFactory, UserFactory
 from tests.support.queries import assert_query_count
 
 pytestmark = pytest.mark.django_db
@@ -82,14 +82,63 @@ def test_create_invite_and_leave_a_cross_office_room(client, client_32, person_i
     assert client.get(reverse("chat:room", args=[room.pk])).status_code == 403
 
 
-def test_direct_message_from_the_chat_page(client_32, person_in_50):
-    response = client_32.post(
-        reverse("chat:direct_start"), {"username": person_in_50.user.username}
+def test_the_dm_picker_finds_people_by_name_never_by_login(
+    client_32, person_in_32, person_in_50, amt_50
+):
+    without_account = PersonFactory(
+        unit=amt_50, first_name="Jörg", last_name="Ohnekonto", user=None
     )
+    leaver = PersonFactory(unit=amt_50, first_name="Jörg", last_name="Gegangen")
+    leaver.user.is_active = False
+    leaver.user.save()
+    html = client_32.get(reverse("chat:direct_picker"), {"q": "Jörg"}).content.decode()
+    assert "Jörg Weiß" in html
+    # No login names on the page, and only people who can be messaged.
+    assert person_in_50.user.username not in html
+    assert "Ohnekonto" not in html and "Gegangen" not in html
+    assert str(without_account.uuid) not in html
+    # The user never meets themselves, even when the query matches them.
+    assert (
+        "Lena Müller</a>"
+        not in client_32.get(reverse("chat:direct_picker"), {"q": "Müller"}).content.decode()
+    )
+
+
+def test_nachricht_senden_opens_or_creates_the_one_direct_conversation(client_32, person_in_50):
+    start = reverse("chat:direct_start")
+    response = client_32.post(start, {"person": str(person_in_50.uuid)})
     room = Room.objects.get(kind=Room.Kind.DIRECT)
     assert response["Location"] == reverse("chat:room", args=[room.pk])
-    page = client_32.get(response["Location"]).content.decode()
-    assert "Jörg Weiß" in page
+    assert "Jörg Weiß" in client_32.get(response["Location"]).content.decode()
+    again = client_32.post(start, {"person": str(person_in_50.uuid)})
+    assert again["Location"] == response["Location"]
+    assert Room.objects.filter(kind=Room.Kind.DIRECT).count() == 1
+
+
+def test_nachricht_senden_refuses_people_who_cannot_be_messaged(client_32, person_in_32, amt_50):
+    without_account = PersonFactory(unit=amt_50, user=None)
+    leaver = PersonFactory(unit=amt_50)
+    leaver.user.is_active = False
+    leaver.user.save()
+    start = reverse("chat:direct_start")
+    for person in (without_account, leaver, person_in_32):
+        response = client_32.post(start, {"person": str(person.uuid)}, follow=True)
+        assert response.redirect_chain[0][0] == reverse("chat:direct_picker")
+        assert "nicht erreichbar" in response.content.decode() or (
+            "an sich selbst" in response.content.decode()
+        )
+    assert client_32.post(start, {"person": "kein-uuid"}).status_code == 302
+    assert not Room.objects.filter(kind=Room.Kind.DIRECT).exists()
+
+
+def test_a_profile_offers_nachricht_senden_except_on_ones_own(
+    client_32, person_in_32, person_in_50
+):
+    other = client_32.get(reverse("directory:person", args=[person_in_50.uuid])).content.decode()
+    assert 'data-testid="direct-message"' in other
+    assert f'name="person" value="{person_in_50.uuid}"' in other
+    own = client_32.get(reverse("directory:person", args=[person_in_32.uuid])).content.decode()
+    assert 'data-testid="direct-message"' not in own
 
 
 def test_search_finds_only_messages_the_user_may_read(
