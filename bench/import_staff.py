@@ -97,7 +97,7 @@ def main():
     database_prepare(env)
     demo_seed(env)  # units and groups
     django_setup(env)
-    from directory import hr_import
+    from directory import hr_import, services
 
     clean_up()
     with tempfile.TemporaryDirectory() as folder:
@@ -108,13 +108,13 @@ def main():
         started = time.perf_counter()
         plan = hr_import.staff_import_parse(path.read_bytes())
         assert not plan.errors, plan.errors[:3]
-        hr_import.staff_import_apply(plan, actor=None)
+        hr_import.staff_import_apply(plan, actor=services.SYSTEM)
         imported = time.perf_counter() - started
         assert plan.counts["created"] == rows, plan.counts
 
         started = time.perf_counter()
         again = hr_import.staff_import_parse(path.read_bytes())
-        hr_import.staff_import_apply(again, actor=None)
+        hr_import.staff_import_apply(again, actor=services.SYSTEM)
         reimported = time.perf_counter() - started
         assert not again.has_changes
         copy_again = copy_reference(path)

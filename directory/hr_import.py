@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory import search, services
+from directory import permissions, search, services
 from directory.bulk import bulk_insert
 from directory.models import OfficeGroup, OrgUnit, Person
 from intranet.services import audit_record
@@ -542,6 +542,7 @@ def staff_import_run(
 ) -> ImportPlan:
     """Check the file and, unless this is a dry run and the file is valid, write it. The admin
     view and the command both come here; the report is `plan.summary_lines`."""
+    _actor_check(actor)  # a dry run names logins and personnel numbers: the same right
     plan = staff_import_parse(data, deactivate_missing=deactivate_missing, encoding=encoding)
     if plan.errors or dry_run:
         return plan
@@ -565,9 +566,17 @@ def staff_import_run(
 
 @transaction.atomic
 def staff_import_apply(plan: ImportPlan, *, actor) -> ImportPlan:
-    """Write a checked plan. The caller must not pass a plan with errors."""
+    """Write a checked plan, all or nothing (one transaction). The caller must not pass a plan
+    with errors.
+
+    `actor` is central HR (`permissions.user_may_import_staff`), or `services.SYSTEM` from the
+    command; anyone else, and `None`, gets PermissionDenied before anything is written. The
+    import only places people in their primary unit (never further units or office roles),
+    and only in units the actor maintains: for central HR, every unit."""
+    _actor_check(actor)
     if plan.errors:
         raise ValueError("A plan with errors is never applied.")
+    _units_check(plan, actor)
     if not plan.has_changes:
         return plan
     created = person_rows_create(plan.create)
@@ -581,7 +590,9 @@ def staff_import_apply(plan: ImportPlan, *, actor) -> ImportPlan:
         services.person_groups_sync(person=Person.objects.select_related("user").get(pk=person.pk))
     for person in plan.deactivate:
         services.person_deactivate(
-            person=Person.objects.select_related("user").get(pk=person.pk), actor=actor, audit=False
+            person=Person.objects.select_related("user").get(pk=person.pk),
+            actor=actor,
+            audit=False,
         )
     _search_refresh([person.pk for person, _changes in plan.update])
     if len(created) + len(plan.update) > 1000:
@@ -594,6 +605,28 @@ def staff_import_apply(plan: ImportPlan, *, actor) -> ImportPlan:
     )
     plan.applied = True
     return plan
+
+
+def _actor_check(actor) -> None:
+    if actor is services.SYSTEM:
+        return
+    if actor is None or not permissions.user_may_import_staff(actor):
+        raise PermissionDenied(
+            _("Den Personalimport darf nur die zentrale Personalverwaltung ausführen.")
+        )
+
+
+def _units_check(plan: ImportPlan, actor) -> None:
+    if actor is services.SYSTEM:
+        return
+    unit_ids = {row["unit_id"] for row in plan.create} | {
+        changes["unit_id"] for _person, changes in plan.update if "unit_id" in changes
+    }
+    if not unit_ids:
+        return
+    allowed = permissions.units_managed_by(actor).filter(pk__in=unit_ids)
+    if set(allowed.values_list("pk", flat=True)) != unit_ids:
+        raise PermissionDenied(_("Der Import setzt Personen in Einheiten, die Sie nicht pflegen."))
 
 
 def person_rows_create(rows: list[dict], *, reuse_logins: bool = False) -> list[Person]:

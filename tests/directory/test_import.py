@@ -75,7 +75,9 @@ def test_good_file_dry_run_then_import_then_reimport(units, central_hr, encoding
 def test_imported_people_are_searchable(units, central_hr):
     from directory import selectors
 
-    hr_import.staff_import_apply(hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=None)
+    hr_import.staff_import_apply(
+        hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=services.SYSTEM
+    )
     assert [p.last_name for p in selectors.person_search(query="haberle")] == ["Häberle"]
 
 
@@ -103,7 +105,7 @@ def test_bad_file_changes_nothing_and_reports_every_line(units, person_in_32, en
     assert "vor dem Eintrittsdatum" in messages[11]
     assert plan.summary_lines(dry_run=True)[0].startswith("Die Datei enthält 7 Fehler")
     with pytest.raises(ValueError):
-        hr_import.staff_import_apply(plan, actor=None)
+        hr_import.staff_import_apply(plan, actor=services.SYSTEM)
     assert list(Person.objects.values_list("pk", "first_name")) == before
 
 
@@ -115,7 +117,9 @@ def test_missing_columns_and_empty_file(units):
 
 
 def test_updates_and_moves_follow_with_groups(units, amt_50, central_hr):
-    hr_import.staff_import_apply(hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=None)
+    hr_import.staff_import_apply(
+        hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=services.SYSTEM
+    )
     moved = [GOOD_ROWS[0].replace(";32;Sachbearbeitung;", ";50;Teamleitung;"), *GOOD_ROWS[1:]]
     plan = hr_import.staff_import_parse(csv_bytes(moved))
     assert plan.counts["updated"] == 1 and plan.counts["unchanged"] == 2
@@ -128,12 +132,12 @@ def test_updates_and_moves_follow_with_groups(units, amt_50, central_hr):
 
 def test_missing_people_are_deactivated_only_when_asked(units, person_in_32, central_hr):
     data = csv_bytes(GOOD_ROWS)
-    hr_import.staff_import_apply(hr_import.staff_import_parse(data), actor=None)
+    hr_import.staff_import_apply(hr_import.staff_import_parse(data), actor=services.SYSTEM)
     assert hr_import.staff_import_parse(data).counts["deactivated"] == 0
     plan = hr_import.staff_import_parse(data, deactivate_missing=True)
     # Everyone not in the file: the fixture people (Lena Müller and the HR person).
     assert {p.pk for p in plan.deactivate} == {person_in_32.pk, central_hr.pk}
-    hr_import.staff_import_apply(plan, actor=None)
+    hr_import.staff_import_apply(plan, actor=services.SYSTEM)
     person_in_32.refresh_from_db()
     assert not person_in_32.is_active and not person_in_32.user.is_active
     assert AuditEntry.objects.filter(action="directory.person.deactivate").count() == 0
@@ -144,11 +148,13 @@ def test_missing_people_are_deactivated_only_when_asked(units, person_in_32, cen
 
 
 def test_exit_date_in_the_past_deactivates(units, central_hr):
-    hr_import.staff_import_apply(hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=None)
+    hr_import.staff_import_apply(
+        hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=services.SYSTEM
+    )
     leaving = [GOOD_ROWS[0] + "31.01.2020", *GOOD_ROWS[1:]]
     plan = hr_import.staff_import_parse(csv_bytes(leaving))
     assert plan.counts["deactivated"] == 1
-    hr_import.staff_import_apply(plan, actor=None)
+    hr_import.staff_import_apply(plan, actor=services.SYSTEM)
     assert not Person.objects.get(personnel_number="100001").is_active
 
 
@@ -185,7 +191,9 @@ def test_admin_upload_view(client, units, central_hr, clerk_32):
 def test_existing_person_keeps_voluntary_data(units, central_hr):
     person = PersonFactory(personnel_number="100001", unit=units["32.1"].parent)
     services.person_profile_update(person=person, mobile="0151 555")
-    hr_import.staff_import_apply(hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=None)
+    hr_import.staff_import_apply(
+        hr_import.staff_import_parse(csv_bytes(GOOD_ROWS)), actor=services.SYSTEM
+    )
     person.refresh_from_db()
     assert person.last_name == "Häberle" and person.mobile == "0151 555"
 
@@ -205,7 +213,7 @@ def test_numbers_differing_only_in_case_are_a_row_error_in_the_dry_run(units):
     ]
     assert plan.create == []
     with pytest.raises(ValueError):
-        hr_import.staff_import_apply(plan, actor=None)
+        hr_import.staff_import_apply(plan, actor=services.SYSTEM)
     assert not Person.objects.filter(personnel_number__iexact="ab100").exists()
 
 
@@ -423,3 +431,76 @@ def test_undefined_byte_in_the_header_and_an_unclosed_quote_are_errors(units):
     huge = csv_bytes([row("200001"), '200002;"Max;Muster;32;;;;;;' + "x" * 200_000])
     plan = hr_import.staff_import_parse(huge)
     assert "kein gültiges CSV" in str(plan.errors[-1])
+
+
+# --- Who may import, and all or nothing (issue 11, item 4) --------------------------------
+
+
+@pytest.mark.parametrize("who", ["nobody", "clerk", "employee"])
+def test_apply_checks_its_actor(units, clerk_32, person_in_32, who):
+    from django.core.exceptions import PermissionDenied
+
+    actor = {"nobody": None, "clerk": clerk_32.user, "employee": person_in_32.user}[who]
+    plan = hr_import.staff_import_parse(csv_bytes(GOOD_ROWS))
+    assert plan.errors == [] and plan.has_changes
+    with pytest.raises(PermissionDenied):
+        hr_import.staff_import_apply(plan, actor=actor)
+    with pytest.raises(PermissionDenied):
+        hr_import.staff_import_run(csv_bytes(GOOD_ROWS), actor=actor, dry_run=True)
+    assert not Person.objects.filter(personnel_number__in=["100001", "100002"]).exists()
+    assert not AuditEntry.objects.filter(action="directory.import").exists()
+
+
+def test_apply_places_people_only_in_units_the_actor_maintains(
+    units, central_hr, amt_50, monkeypatch
+):
+    from django.core.exceptions import PermissionDenied
+
+    from directory import permissions
+    from directory.models import OrgUnit
+
+    plan = hr_import.staff_import_parse(csv_bytes(GOOD_ROWS))
+    # Should the right to import ever widen beyond central HR, the scope still holds.
+    monkeypatch.setattr(
+        permissions, "units_managed_by", lambda user: OrgUnit.objects.exclude(pk=amt_50.pk)
+    )
+    with pytest.raises(PermissionDenied):
+        hr_import.staff_import_apply(plan, actor=central_hr.user)
+    assert not Person.objects.filter(personnel_number="100003").exists()
+
+
+def test_command_runs_as_the_system_or_as_a_named_importer(
+    units, tmp_path, capsys, central_hr, clerk_32
+):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes(GOOD_ROWS))
+    with pytest.raises(CommandError, match="nur die zentrale Personalverwaltung"):
+        call_command("import_staff", str(path), "--actor", clerk_32.user.username)
+    assert not Person.objects.filter(personnel_number="100001").exists()
+    call_command("import_staff", str(path))
+    assert "3 Personen wurden angelegt." in capsys.readouterr().out
+    assert AuditEntry.objects.get(action="directory.import").actor is None
+
+
+def test_a_failure_in_the_middle_of_the_write_changes_nothing(
+    units, central_hr, person_in_32, monkeypatch
+):
+    """Creates, updates and offboarding are one transaction: the last step failing undoes the
+    first (S3)."""
+    hr_import.staff_import_apply(
+        hr_import.staff_import_parse(csv_bytes(GOOD_ROWS[:1])), actor=central_hr.user
+    )
+    changed = [GOOD_ROWS[0].replace(";Sachbearbeitung;", ";Teamleitung;"), *GOOD_ROWS[1:]]
+    plan = hr_import.staff_import_parse(csv_bytes(changed), deactivate_missing=True)
+    assert plan.counts["created"] == 2 and plan.counts["updated"] == 1
+    assert plan.counts["deactivated"] == 2  # Lena Müller and the HR person
+
+    def fail(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "person_deactivate", fail)
+    with pytest.raises(RuntimeError):
+        hr_import.staff_import_apply(plan, actor=central_hr.user)
+    assert not Person.objects.filter(personnel_number__in=["100002", "100003"]).exists()
+    assert Person.objects.get(personnel_number="100001").function == "Sachbearbeitung"
+    assert AuditEntry.objects.filter(action="directory.import").count() == 1

@@ -3,9 +3,10 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from directory import hr_import
+from directory import hr_import, services
 
 
 class Command(BaseCommand):
@@ -34,18 +35,23 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Die Datei {path} gibt es nicht.")
-        actor_user = None
+        # Without --actor the import runs as the system (the operator at the shell) and its
+        # audit entry has no user; a named user must be allowed to import (central HR).
+        actor_user = services.SYSTEM
         if actor:
             actor_user = get_user_model().objects.filter(username=actor).first()
             if actor_user is None:
                 raise CommandError(f"Den Benutzer „{actor}“ gibt es nicht.")
-        plan = hr_import.staff_import_run(
-            path.read_bytes(),
-            actor=actor_user,
-            dry_run=dry_run,
-            deactivate_missing=deactivate_missing,
-            encoding=encoding,
-        )
+        try:
+            plan = hr_import.staff_import_run(
+                path.read_bytes(),
+                actor=actor_user,
+                dry_run=dry_run,
+                deactivate_missing=deactivate_missing,
+                encoding=encoding,
+            )
+        except PermissionDenied as denied:
+            raise CommandError(f"„{actor}“: {denied}") from denied
         for line in plan.summary_lines(dry_run=dry_run):
             self.stdout.write(line)
         if plan.errors:
