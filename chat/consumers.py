@@ -7,11 +7,13 @@ import time
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import InterfaceError, OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from chat.events import room_group_name, session_group_name, user_group_name
 from chat.protocol import (
     HISTORY_PAGE,
     MAX_FRAME_BYTES,
@@ -22,6 +24,7 @@ from chat.protocol import (
     validate_server_frame,
 )
 from intranet.channel_layer import channel_release
+from intranet.sessions import session_is_live
 
 TYPING_INTERVAL = 3.0  # seconds between two typing signals of one socket
 
@@ -39,16 +42,20 @@ logger = logging.getLogger(__name__)
 # that do use the database go through database_sync_to_async, which closes them itself.
 EVENTS_WITHOUT_DATABASE = {"chat.message", "chat.mention", "chat.unread", "chat.typing"}
 
-__all__ = ["MAX_FRAME_BYTES", "PortalConsumer", "user_group_name"]
+# Close code when the socket's login session has ended: logout, expiry, ended in "Meine
+# Daten", offboarding. chat.js does not reconnect after it (docs/chat-protocol.md).
+SESSION_ENDED = 4003
+
+__all__ = ["MAX_FRAME_BYTES", "SESSION_ENDED", "PortalConsumer"]
 
 
-def user_group_name(user_id: int) -> str:
-    """The per-user group: direct events to one person, e.g. closing their sockets."""
-    return f"user.{user_id}"
+def _rooms_if_session_live(user, session_key: str) -> set[int] | None:
+    """The rooms the user may read now, or None once the socket's session has ended."""
+    from chat import selectors
 
-
-def room_group_name(room_id: int) -> str:
-    return f"room.{room_id}"
+    if not session_is_live(session_key=session_key, user_id=user.pk):
+        return None
+    return selectors.room_ids_for_user(user=user)
 
 
 def _socket_state(user_id: int):
@@ -81,6 +88,11 @@ class PortalConsumer(AsyncWebsocketConsumer):
             if self.user is None:
                 await self.close()
                 return
+            # The socket belongs to the session it was opened with: ending that session
+            # (logout, "Meine Daten", offboarding) closes it through this group.
+            self.session_key = self.scope["session"].session_key
+            self.session_group = session_group_name(self.session_key)
+            await self.channel_layer.group_add(self.session_group, self.channel_name)
             self.user_group = user_group_name(user.pk)
             await self.channel_layer.group_add(self.user_group, self.channel_name)
             await self._join(rooms)
@@ -104,6 +116,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
         if not hasattr(self, "user_group"):
             return
         try:
+            await self.channel_layer.group_discard(self.session_group, self.channel_name)
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
             for room_id in list(self.room_ids):
                 await self.channel_layer.group_discard(room_group_name(room_id), self.channel_name)
@@ -322,8 +335,8 @@ class PortalConsumer(AsyncWebsocketConsumer):
         await self._touch_presence()
 
     async def session_close(self, event):
-        """Offboarding or logout elsewhere: end this socket at once."""
-        await self.close(code=4003)
+        """The session ended (logout, "Meine Daten", offboarding): end this socket at once."""
+        await self._end_session()
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -332,10 +345,18 @@ class PortalConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(room_group_name(room_id), self.channel_name)
         self.room_ids |= rooms
 
-    async def _refresh_rooms(self) -> None:
-        from chat import selectors
+    async def _end_session(self) -> None:
+        """Close with 4003 and stop: no frame of an ended session is handled any more."""
+        await self.close(code=SESSION_ENDED)
+        await self.disconnect(SESSION_ENDED)
+        raise StopConsumer
 
-        rooms = await database_sync_to_async(selectors.room_ids_for_user)(user=self.user)
+    async def _refresh_rooms(self) -> None:
+        """S2: re-read the session and the rights. A session that has expired or was ended
+        elsewhere closes the socket before the frame is handled."""
+        rooms = await database_sync_to_async(_rooms_if_session_live)(self.user, self.session_key)
+        if rooms is None:
+            await self._end_session()
         lost, gained = self.room_ids - rooms, rooms - self.room_ids
         for room_id in lost:
             await self.channel_layer.group_discard(room_group_name(room_id), self.channel_name)

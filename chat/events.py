@@ -4,13 +4,34 @@ The channel layer only signals: every event refers to rows that are already comm
 dropped event is repaired by the client's next `sync` (see docs/chat-protocol.md).
 """
 
+import hashlib
 import json
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from chat.consumers import room_group_name, user_group_name
 from chat.protocol import validate_server_frame
+
+# --- Channel-layer group names: the one place that builds them (consumers and services
+# import them from here, never the other way round) ------------------------------------
+
+
+def user_group_name(user_id: int) -> str:
+    """The per-user group: direct events to one person (mentions, own unread counts)."""
+    return f"user.{user_id}"
+
+
+def room_group_name(room_id: int) -> str:
+    return f"room.{room_id}"
+
+
+def session_group_name(session_key: str) -> str:
+    """The sockets opened with one login session, so that ending the session ends them.
+
+    A hash, not the key itself: group names are visible in Redis, and a live session key
+    would let anyone who reads them take over the login.
+    """
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
 
 
 def _send(group: str, event: dict) -> None:
@@ -58,3 +79,14 @@ def notify_rooms_changed(*, user_ids: list[int]) -> None:
 
 def notify_preference(*, user_id: int) -> None:
     _send(user_group_name(user_id), {"type": "chat.preference"})
+
+
+def notify_sessions_ended(*, user_id: int, session_keys: list[str], all_sessions: bool) -> None:
+    """These login sessions ended (logout, "Meine Daten", offboarding): their
+    open sockets close with 4003. With `all_sessions`, every socket of the person closes,
+    also one whose session was never in the index."""
+    close = {"type": "session.close"}
+    for session_key in session_keys:
+        _send(session_group_name(session_key), close)
+    if all_sessions:
+        _send(user_group_name(user_id), close)

@@ -30,7 +30,7 @@ class DirectoryConfig(AppConfig):
             services.login_session_remember(user=user, session_key=request.session.session_key)
 
         def forget(sender, request, user, **kwargs):
-            services.login_session_forget(session_key=request.session.session_key)
+            services.login_session_forget(session_key=request.session.session_key, user=user)
 
         # The session index lets offboarding end a leaver's sessions (docs/directory.md).
         user_logged_in.connect(

@@ -1,7 +1,5 @@
 """Writes to the organisational tree and the people in it, and the group sync they cause."""
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -21,7 +19,9 @@ from directory.models import (
     Visibility,
 )
 from directory.office_groups import office_groups_writable
+from directory.signals import login_sessions_ended
 from intranet.services import audit_record
+from intranet.sessions import session_store
 
 
 class SystemActor:
@@ -350,24 +350,54 @@ def person_deactivate(*, person: Person, actor, audit: bool = True) -> Person:
     return person
 
 
+def _sessions_ended_after_commit(*, user_id: int, keys: list[str], all_sessions: bool) -> None:
+    """Tell the other apps (the chat closes the sockets) once the ending is committed."""
+
+    def send():
+        login_sessions_ended.send(
+            sender=LoginSession, user_id=user_id, session_keys=keys, all_sessions=all_sessions
+        )
+
+    # robust: a channel layer that is down must not undo a logout or an offboarding; the
+    # socket then notices on its next frame that its session is gone (chat/consumers.py).
+    transaction.on_commit(send, robust=True)
+
+
+def _sessions_delete(*, user, keys: list[str]) -> None:
+    for key in keys:
+        session_store(key).delete()  # the cache entry as well as the row
+    LoginSession.objects.filter(user=user, session_key__in=keys).delete()
+
+
 def user_sessions_end(*, user) -> int:
     """Delete every session of the user and close their sockets once the transaction commits."""
-    from django.contrib.sessions.backends.cached_db import SessionStore
-
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
-    for key in keys:
-        SessionStore(session_key=key).delete()  # the cache entry as well as the row
-    LoginSession.objects.filter(user=user).delete()
-    user_id = user.pk
+    _sessions_delete(user=user, keys=keys)
+    _sessions_ended_after_commit(user_id=user.pk, keys=keys, all_sessions=True)
+    return len(keys)
 
-    def close_sockets():
-        from chat.consumers import user_group_name
 
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(user_group_name(user_id), {"type": "session.close"})
+@transaction.atomic
+def login_session_end(*, user, login_session_id: int) -> None:
+    """The person ends one of their own sessions in "Meine Daten" (another device, say).
 
-    transaction.on_commit(close_sockets)
+    Only the person's own index entries can be named; any other id is LoginSession.DoesNotExist.
+    """
+    key = LoginSession.objects.get(pk=login_session_id, user=user).session_key
+    _sessions_delete(user=user, keys=[key])
+    _sessions_ended_after_commit(user_id=user.pk, keys=[key], all_sessions=False)
+
+
+@transaction.atomic
+def login_sessions_end_others(*, user, keep_session_key: str | None) -> int:
+    """In "Meine Daten": end every session of the person except the one in use."""
+    keys = list(
+        LoginSession.objects.filter(user=user)
+        .exclude(session_key=keep_session_key or "")
+        .values_list("session_key", flat=True)
+    )
+    _sessions_delete(user=user, keys=keys)
+    _sessions_ended_after_commit(user_id=user.pk, keys=keys, all_sessions=False)
     return len(keys)
 
 
@@ -384,9 +414,14 @@ def login_session_remember(*, user, session_key: str | None) -> None:
     ).delete()
 
 
-def login_session_forget(*, session_key: str | None) -> None:
-    if session_key:
-        LoginSession.objects.filter(session_key=session_key).delete()
+def login_session_forget(*, session_key: str | None, user=None) -> None:
+    """Called on logout (Django deletes the session itself): drop the index entry and close
+    the sockets opened with this session."""
+    if not session_key:
+        return
+    LoginSession.objects.filter(session_key=session_key).delete()
+    if user is not None:
+        _sessions_ended_after_commit(user_id=user.pk, keys=[session_key], all_sessions=False)
 
 
 @transaction.atomic

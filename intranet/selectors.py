@@ -148,13 +148,38 @@ def _subjects(user) -> _Subjects:
 
 
 def _sessions_of(user) -> models.QuerySet:
-    """Sessions hold the user id only inside their encoded data."""
-    keys = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now())
-        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    """The user's live sessions, found through the directory's session index.
+
+    Django's session table holds the user only inside the encoded data; the index
+    (`directory.LoginSession`) names the keys, so nobody else's session is decoded."""
+    from directory.models import LoginSession
+
+    return Session.objects.filter(
+        session_key__in=LoginSession.objects.filter(user=user).values("session_key"),
+        expire_date__gt=timezone.now(),
+    ).order_by("expire_date")
+
+
+@dataclass
+class LoginSessionRow:
+    """One of the person's own sessions, for ending it in "Meine Daten"."""
+
+    id: int  # the index entry's id; the session key itself is never shown (P5 masking)
+    expires: datetime.datetime
+    current: bool
+
+
+def login_sessions_for_user(*, user, current_session_key: str | None) -> list[LoginSessionRow]:
+    """The person's live sessions, the one in use first. Two queries."""
+    from directory.models import LoginSession
+
+    expiry = dict(_sessions_of(user).values_list("session_key", "expire_date"))
+    rows = [
+        LoginSessionRow(id=pk, expires=expiry[key], current=key == current_session_key)
+        for pk, key in LoginSession.objects.filter(user=user).values_list("pk", "session_key")
+        if key in expiry
     ]
-    return Session.objects.filter(session_key__in=keys)
+    return sorted(rows, key=lambda row: (not row.current, row.expires))
 
 
 # Personal models without a relation to the user: how to find the user's rows.

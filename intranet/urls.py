@@ -30,6 +30,16 @@ urlpatterns = [
     path("transparenz/", views.transparency, name="transparency"),
     path("meine-daten/", views.my_data, name="my_data"),
     path("meine-daten/export.json", views.my_data_download, name="my_data_download"),
+    path(
+        "meine-daten/sitzungen/<int:pk>/beenden/",
+        views.my_data_session_end,
+        name="my_data_session_end",
+    ),
+    path(
+        "meine-daten/sitzungen/andere-beenden/",
+        views.my_data_sessions_end_others,
+        name="my_data_sessions_end_others",
+    ),
     # Per-editor reports (site history, workflows, locked/aging pages): administrators only (P1).
     path("admin/reports/", include(admin_reports.activity_report_urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),

@@ -5,15 +5,18 @@ import uuid
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from intranet import selectors
 from intranet.channel_layer import channel_release
@@ -149,8 +152,44 @@ def my_data(request):
             "settings_links": _settings_links(),
             "features": selectors.feature_states(),
             "rows_per_entry": selectors.PAGE_ROWS_PER_ENTRY,
+            "login_sessions": selectors.login_sessions_for_user(
+                user=request.user, current_session_key=request.session.session_key
+            ),
         },
     )
+
+
+@require_POST
+def my_data_session_end(request, pk: int):
+    """End one of the person's own sessions; its open chat sockets close (4003)."""
+    from directory import services
+
+    sessions = selectors.login_sessions_for_user(
+        user=request.user, current_session_key=request.session.session_key
+    )
+    if any(row.id == pk and row.current for row in sessions):
+        logout(request)  # the session in use: that is an ordinary logout
+        return redirect("login")
+    try:
+        services.login_session_end(user=request.user, login_session_id=pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None  # not one of the person's own sessions
+    messages.success(request, _("Die Sitzung wurde beendet."))
+    return redirect(reverse("my_data") + "#sitzungen")
+
+
+@require_POST
+def my_data_sessions_end_others(request):
+    from directory import services
+
+    ended = services.login_sessions_end_others(
+        user=request.user, keep_session_key=request.session.session_key
+    )
+    if ended:
+        messages.success(request, _("Alle anderen Sitzungen wurden beendet."))
+    else:
+        messages.info(request, _("Es gab keine anderen Sitzungen."))
+    return redirect(reverse("my_data") + "#sitzungen")
 
 
 def my_data_download(request):

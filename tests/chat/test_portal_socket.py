@@ -8,7 +8,8 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError
 
-from chat.consumers import MAX_FRAME_BYTES, user_group_name
+from chat.consumers import MAX_FRAME_BYTES
+from chat.events import user_group_name
 from intranet.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)

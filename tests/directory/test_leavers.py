@@ -81,19 +81,56 @@ async def test_deactivation_closes_open_websockets(client, person_in_32, central
 
 
 @pytest.mark.django_db
-def test_the_socket_close_is_sent_only_after_commit(person_in_32, central_hr, monkeypatch):
+def test_the_sessions_ended_signal_is_sent_only_after_commit(client, person_in_32, central_hr):
+    """The directory announces ended sessions through its own signal (it imports no chat),
+    and only once the offboarding is committed."""
+    from django.test import TestCase
+
+    from directory.signals import login_sessions_ended
+
+    client.force_login(person_in_32.user)
+    key = client.session.session_key
+    sent = []
+
+    def record(sender, **kwargs):
+        sent.append(kwargs)
+
+    login_sessions_ended.connect(record, dispatch_uid="test.record")
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+            services.person_deactivate(person=person_in_32, actor=central_hr.user)
+        assert sent == []
+        for callback in callbacks:
+            callback()
+    finally:
+        login_sessions_ended.disconnect(dispatch_uid="test.record")
+    assert [{k: v for k, v in kwargs.items() if k != "signal"} for kwargs in sent] == [
+        {"user_id": person_in_32.user.pk, "session_keys": [key], "all_sessions": True}
+    ]
+
+
+@pytest.mark.django_db
+def test_the_chat_closes_the_ended_sessions_sockets_and_the_persons(monkeypatch):
+    """chat/apps.py connects the receiver: one close per session group, and the person's own
+    group too when all their sessions ended."""
+    from chat.events import session_group_name, user_group_name
+    from directory.models import LoginSession
+    from directory.signals import login_sessions_ended
+
     sent = []
 
     class RecordingLayer:
         async def group_send(self, group, message):
             sent.append((group, message))
 
-    monkeypatch.setattr("directory.services.get_channel_layer", RecordingLayer)
-    from django.test import TestCase
-
-    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
-        services.person_deactivate(person=person_in_32, actor=central_hr.user)
-    assert sent == []
-    for callback in callbacks:
-        callback()
-    assert sent == [(f"user.{person_in_32.user.pk}", {"type": "session.close"})]
+    monkeypatch.setattr("chat.events.get_channel_layer", RecordingLayer)
+    login_sessions_ended.send(
+        sender=LoginSession, user_id=7, session_keys=["a" * 32, "b" * 32], all_sessions=True
+    )
+    close = {"type": "session.close"}
+    assert sent == [
+        (session_group_name("a" * 32), close),
+        (session_group_name("b" * 32), close),
+        (user_group_name(7), close),
+    ]
+    assert "a" * 32 not in session_group_name("a" * 32)  # the key is not readable in Redis
