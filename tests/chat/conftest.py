@@ -7,6 +7,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import Client
 
 from chat.models import Room
 from intranet.asgi import application
@@ -47,6 +48,9 @@ def superuser(db):
 
 
 def session_cookie(client, user) -> tuple[bytes, bytes]:
+    """A new login session of `user`. Each socket gets its own: logging a second person in
+    through the same client would end the first one's session, and with it their socket."""
+    client = Client()
     client.force_login(user)
     value = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     return (b"cookie", f"{django_settings.SESSION_COOKIE_NAME}={value}".encode())

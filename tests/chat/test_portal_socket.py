@@ -7,6 +7,7 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError
+from django.test import Client
 
 from chat.consumers import MAX_FRAME_BYTES
 from chat.events import user_group_name
@@ -18,6 +19,7 @@ ORIGIN = (b"origin", b"http://127.0.0.1")
 
 
 def _session_cookie(client, user) -> tuple[bytes, bytes]:
+    client = Client()  # a session of its own: another login through one client ends it
     client.force_login(user)
     return (
         b"cookie",

@@ -25,6 +25,12 @@ from tests.support.server import DaphneServer, login_cookie
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Replaces the chat conftest's cache.clear(): on Redis that is FLUSHDB, which would
+    wipe the database other test runs share. This module uses its own key prefix instead."""
+
+
 @pytest.fixture
 def shared_redis(redis_url, settings):
     """Daphne's Redis prefixes, used by this test process too (sessions it creates or
