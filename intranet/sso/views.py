@@ -81,6 +81,9 @@ class OIDCCallbackView(oidc_views.OIDCAuthenticationCallbackView):
 
     def get(self, request):
         try:
+            # RFC 9207: a provider that names itself must be ours (mix-up attacks).
+            if "iss" in request.GET and request.GET["iss"] != oidc.discovery()["issuer"]:
+                raise SuspiciousOperation("the answer comes from another issuer")
             return super().get(request)
         except SuspiciousOperation as error:  # tampered token, replayed state, …
             logger.warning("OIDC: sign-in rejected (%s)", error)

@@ -48,6 +48,7 @@ const provider = new Provider(config.issuer, {
 provider.on('backchannel.error', (ctx, error, client) => {
   console.error(`backchannel.error ${client.clientId}: ${error.message}`);
 });
+provider.on('end_session.error', (ctx, error) => console.error(`end_session.error: ${error.message} ${error.cause?.stack}`));
 provider.on('server_error', (ctx, error) => console.error(`server_error: ${error.stack}`));
 
 const server = provider.listen(config.port, '127.0.0.1', () => {
