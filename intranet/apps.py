@@ -36,6 +36,10 @@ class IntranetConfig(AppConfig):
         user_logged_in.connect(last_login_not_recorded, dispatch_uid="update_last_login")
         user_logged_in.connect(session_refresh_start, dispatch_uid="intranet.session_refresh")
 
+        from intranet.exports import csv_neutralisation_install
+
+        csv_neutralisation_install()  # CSV cells never start a formula (OWASP)
+
 
 class PortalUsersAppConfig(WagtailUsersAppConfig):
     """wagtail.users without login times (P1), with the Amt groups left to the directory."""

@@ -504,3 +504,35 @@ def test_a_failure_in_the_middle_of_the_write_changes_nothing(
     assert not Person.objects.filter(personnel_number__in=["100002", "100003"]).exists()
     assert Person.objects.get(personnel_number="100001").function == "Sachbearbeitung"
     assert AuditEntry.objects.filter(action="directory.import").count() == 1
+
+
+# --- Values that look like formulas (issue 12, HR import, last item) ----------------------
+
+
+def test_values_starting_like_a_formula_are_stored_as_typed_and_exported_exactly(
+    units, central_hr, person_in_32, client
+):
+    """Stored as typed: "+49 …" is a phone number, "-Meier" a name. Only CSV, which a
+    spreadsheet would run, neutralises them (tests/intranet/test_exports.py); vCard and JSON
+    are read by address books and programs and must stay exact (GDPR Art. 20)."""
+    typed = {
+        "last_name": "-Meier",
+        "function": '=HYPERLINK("https://boese.example";"Details")',
+        "phone": "+49 711 216-0",
+        "room": "@Rathaus 1.01",
+    }
+    quoted = '"' + typed["function"].replace('"', '""') + '"'
+    line = f"200001;Max;{typed['last_name']};32;{quoted};{typed['phone']};;{typed['room']};;"
+    plan = hr_import.staff_import_parse(csv_bytes([line]))
+    assert plan.errors == []
+    hr_import.staff_import_apply(plan, actor=central_hr.user)
+    person = Person.objects.get(personnel_number="200001")
+    assert {name: getattr(person, name) for name in typed} == typed
+
+    client.force_login(person_in_32.user)
+    released = client.get(f"/personen/api/personen/{person.uuid}/").json()
+    assert {name: released[name] for name in typed} == typed
+    lines = client.get(f"/personen/{person.uuid}/vcard/").content.decode()
+    lines = lines.replace("\r\n ", "").split("\r\n")
+    assert "TEL;TYPE=WORK,VOICE:+49 711 216-0" in lines
+    assert "N:-Meier;Max;;;" in lines
