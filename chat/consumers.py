@@ -151,7 +151,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
             await self._refresh_rooms()
             await handler(frame)
         except ChatError as error:
-            await self.send_error(error.code, ref=self._ref(frame))
+            await self.send_error(error.code, ref=self._ref(frame), message=error.message)
         except SERVICE_UNAVAILABLE as error:
             # Nothing was acknowledged, so nothing is lost: the client resends the same
             # client_id later, and a send that did commit answers as a duplicate then.

@@ -2,21 +2,47 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from chat.models import ChatPreference, Room
 from chat.protocol import MAX_TEXT_LENGTH
+from chat.text import TextRefused, clean_text
 from directory.models import OrgUnit
 
 
+class ChatTextField(forms.CharField):
+    """Text under the chat's one policy (chat/text.py); its reasons become field errors.
+
+    The services apply the same policy again before they store anything."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+        # The policy refuses NUL itself, with the same message as the socket.
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return clean_text(value, multiline=self.multiline)
+        except TextRefused as error:
+            raise forms.ValidationError(error.message, code=error.reason) from error
+
+
 class MessageForm(forms.Form):
-    text = forms.CharField(label=_("Nachricht"), max_length=MAX_TEXT_LENGTH)
+    text = ChatTextField(label=_("Nachricht"), max_length=MAX_TEXT_LENGTH, multiline=True)
 
 
 class RoomForm(forms.ModelForm):
     class Meta:
         model = Room
         fields = ["name", "topic"]
+        field_classes = {"name": ChatTextField, "topic": ChatTextField}
 
 
 def _usernames(value: str) -> list[str]:

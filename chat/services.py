@@ -18,7 +18,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from chat import events, permissions, presence, selectors
 from chat.models import ChatPreference, Mention, Message, ReadCursor, Room
+from chat.protocol import MAX_TEXT_LENGTH
 from chat.rendering import mentioned_usernames, render_message
+from chat.text import TextRefused, clean_text
 from directory.models import OfficeGroup, OrgUnit
 from intranet.services import audit_record
 
@@ -27,11 +29,13 @@ MODERATOR_PERMS = ("view_room", "post_room", "moderate_room")
 
 
 class ChatError(Exception):
-    """A refused chat action; `code` is one of chat.protocol.ERRORS."""
+    """A refused chat action; `code` is one of chat.protocol.ERRORS, `message` an optional
+    German reason that replaces the code's general one (a refused text says why)."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, message=None):
         super().__init__(code)
         self.code = code
+        self.message = message
 
 
 # --- Rooms ---------------------------------------------------------------------------------
@@ -100,9 +104,25 @@ def amt_rooms_ensure_all() -> int:
     return count
 
 
+def room_texts_clean(*, name: str, topic: str) -> tuple[str, str]:
+    """A room's name and topic under the chat's text policy (chat/text.py)."""
+    errors, cleaned = {}, {}
+    for field, value, required in (("name", name, True), ("topic", topic, False)):
+        try:
+            cleaned[field] = clean_text(
+                value, max_length=Room._meta.get_field(field).max_length, required=required
+            )
+        except TextRefused as error:
+            errors[field] = error.message
+    if errors:
+        raise ValidationError(errors)
+    return cleaned["name"], cleaned["topic"]
+
+
 @transaction.atomic
 def cross_office_room_create(*, creator, name: str, topic: str = "") -> Room:
-    room = Room(kind=Room.Kind.CROSS_OFFICE, name=name.strip(), topic=topic.strip())
+    name, topic = room_texts_clean(name=name, topic=topic)
+    room = Room(kind=Room.Kind.CROSS_OFFICE, name=name, topic=topic)
     room.full_clean()
     room.save()
     # Whoever opens a topic room looks after it.
@@ -193,10 +213,11 @@ def _next_seq(room_id: int) -> Room:
 
 
 def _clean_text(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise ChatError("invalid")
-    return text
+    """The one text policy (chat/text.py), for the socket and the form alike."""
+    try:
+        return clean_text(text, max_length=MAX_TEXT_LENGTH, multiline=True)
+    except TextRefused as error:
+        raise ChatError("invalid", message=error.message) from error
 
 
 def _mentioned_members(room_id: int, text: str, author) -> list:

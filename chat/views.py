@@ -88,10 +88,14 @@ def room_post(request, pk: int):
             if error.code == "forbidden":
                 raise PermissionDenied from error
             messages.error(
-                request, _("Die Nachricht wurde nicht gesendet. Bitte erneut versuchen.")
+                request,
+                error.message or _("Die Nachricht wurde nicht gesendet. Bitte erneut versuchen."),
             )
-    else:
+    elif form.has_error("text", "required"):
         messages.error(request, _("Bitte eine Nachricht eingeben (höchstens 4000 Zeichen)."))
+    else:
+        # The text policy's reason (chat/text.py) or the length: the same as on the socket.
+        messages.error(request, " ".join(form.errors["text"]))
     return redirect("chat:room", pk=room.pk)
 
 
