@@ -54,7 +54,7 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Das Portal läuft auf http://$(HOST):$(PORT)/ (Strg+C beendet)."
-	DEBUG=1 $(PY) -m daphne -v 0 -b $(HOST) -p $(PORT) intranet.asgi:application
+	DEBUG=1 $(PY) -m intranet.serve -v 0 -b $(HOST) -p $(PORT) intranet.asgi:application
 
 # The test run uses production-like settings (DEBUG off), so static files are collected first.
 collectstatic: install

@@ -80,9 +80,10 @@ ASGI_APP = "intranet.asgi:application"
 def daphne_command(port: int) -> list[str]:
     """How the portal starts daphne on loopback: the cluster, the benchmarks and the tests.
 
-    `-v 0`: daphne writes an access log (client address, path, time of every request) to
-    stdout by default; the portal keeps none (P1)."""
-    return [PYTHON, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
+    `intranet.serve` is daphne's command line with the chat protocol's message size limit
+    (oversized messages are closed with 1009). `-v 0`: daphne writes an access log (client
+    address, path, time of every request) to stdout by default; the portal keeps none (P1)."""
+    return [PYTHON, "-m", "intranet.serve", "-v", "0", "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
 
 
 _HANDED_OUT: set[int] = set()

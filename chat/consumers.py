@@ -20,7 +20,7 @@ from chat.protocol import (
     UNAVAILABLE_SEND,
     FrameError,
     error_frame,
-    validate_client_frame,
+    parse_client_frame,
     validate_server_frame,
 )
 from intranet.channel_layer import channel_release
@@ -132,14 +132,8 @@ class PortalConsumer(AsyncWebsocketConsumer):
         if text_data is None:
             await self.send_error("binary_not_supported")
             return
-        if len(text_data.encode()) > MAX_FRAME_BYTES:
-            await self.send_error("too_large")
-            return
         try:
-            frame = validate_client_frame(json.loads(text_data))
-        except ValueError:
-            await self.send_error("malformed")
-            return
+            frame = parse_client_frame(text_data)
         except FrameError as error:
             await self.send_error(error.code)
             return

@@ -4,15 +4,25 @@ docs/chat-protocol.md describes the same frames for people; tests/chat/test_prot
 checks that every frame type the server can send and the client can send fits here.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+# A frame over MAX_FRAME_BYTES gets the error `too_large` and the socket stays open (S3).
 MAX_FRAME_BYTES = 16 * 1024
+# A WebSocket message over MAX_MESSAGE_BYTES is not even read: daphne closes the socket with
+# 1009 (message too big). intranet/serve.py passes it to daphne as its maximum message and
+# frame size, so that daphne never buffers more and never drops a socket without a word.
+MAX_MESSAGE_BYTES = 4 * MAX_FRAME_BYTES
+# No client frame nests deeper than two levels ({"rooms": {...}}); deeper JSON is refused
+# before it is parsed, so the parser cannot recurse without bound (a RecursionError, 1011).
+MAX_DEPTH = 8
 MAX_TEXT_LENGTH = 4000
 HISTORY_PAGE = 50
-CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# Matched with fullmatch: "$" would also match before a final newline.
+CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 ERRORS = {
     "binary_not_supported": _("Nur Textnachrichten (JSON) sind erlaubt."),
@@ -132,7 +142,7 @@ def _check(value, spec: F, path: str) -> None:
         raise FrameError("invalid", f"{path}: zu groß")
     if spec.max_length is not None and len(value) > spec.max_length:
         raise FrameError("invalid", f"{path}: zu lang")
-    if spec.pattern is not None and not spec.pattern.match(value):
+    if spec.pattern is not None and not spec.pattern.fullmatch(value):
         raise FrameError("invalid", f"{path}: ungültiges Format")
     if spec.kind is list and spec.items is not None:
         for index, item in enumerate(value):
@@ -171,6 +181,46 @@ def validate(frame, schemas: dict[str, dict[str, F]]) -> dict:
 def validate_client_frame(frame) -> dict:
     """A frame from a browser: raises FrameError with the code the error frame carries."""
     return validate(frame, CLIENT_FRAMES)
+
+
+# A JSON string (possessive, so an unterminated one cannot backtrack), or a bracket.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[{]|[\]}]', re.DOTALL)
+
+
+def json_depth_exceeds(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether `text` opens more than `limit` arrays or objects inside each other.
+
+    One linear scan that skips strings (their brackets do not count); it runs only if the
+    text has more than `limit` opening brackets at all, so a usual frame costs two counts.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        first = token.group()[0]
+        if first in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif first in "]}":
+            depth -= 1
+    return False
+
+
+def parse_client_frame(text: str) -> dict:
+    """Size, nesting, JSON and schema of one text frame from a browser, in that order.
+
+    Raises FrameError with the code of the error frame; nothing in here can raise anything
+    else for any text (tests/chat/test_protocol.py generates hostile ones)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
+        raise FrameError("too_large")
+    if json_depth_exceeds(text):
+        raise FrameError("malformed", "zu tief verschachtelt")
+    try:
+        frame = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise FrameError("malformed") from error
+    return validate_client_frame(frame)
 
 
 def validate_server_frame(frame) -> dict:

@@ -7,7 +7,7 @@ from asgiref.sync import async_to_sync
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chat.protocol import CLIENT_FRAMES, validate_server_frame
+from chat.protocol import CLIENT_FRAMES, MAX_DEPTH, validate_server_frame
 from tests.chat.conftest import open_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,8 +18,12 @@ JSON_SCALARS = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
     st.floats(allow_nan=False),
     st.text(max_size=50),
+    # Lone surrogates, controls (NUL …), format and private-use characters: json.dumps
+    # escapes them, so they reach the server as "\ud800", "\u0000" ….
+    st.text(alphabet=st.characters(codec=None, categories=["Cc", "Cs", "Cf", "Co"]), max_size=20),
     st.sampled_from(
         ["<script>alert(1)</script>", "__proto__", "' OR 1=1 --", "\u202e", "x" * 5000]
+        + ["\ud800", "a\x00b", "\u200b\u200d", "\ufffe", "Rechnung_\u202efdp.exe"]
     ),
 )
 JSON_VALUES = st.recursive(
@@ -42,17 +46,27 @@ FRAMES = st.one_of(
     st.dictionaries(st.text(max_size=10), JSON_VALUES, max_size=4),
     JSON_VALUES,
 )
+# JSON nested far deeper than any frame: a RecursionError (1011) before issue 12.
+CLOSERS = {"[": "]", '{"a":': "}"}
+DEEP = st.builds(
+    lambda depth, opener, prefix: prefix + opener * depth + "1" + CLOSERS[opener] * depth,
+    st.integers(min_value=MAX_DEPTH + 1, max_value=2500),
+    st.sampled_from(sorted(CLOSERS)),
+    st.sampled_from(["", '{"type": "send", "room": 1, "client_id": "a1b2c3d4e5", "text": ']),
+)
 RAW = st.one_of(
     FRAMES.map(lambda frame: json.dumps(frame)),
     st.text(min_size=1, max_size=200),
     st.just("{" * 5000),
+    st.just("[" * 8000),
+    DEEP,
 )
 
 
 def _is_ping(text: str) -> bool:
     try:
         return json.loads(text) == {"type": "ping"}
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 

@@ -1,16 +1,24 @@
 """One schema for every frame: each frame type in both directions is produced, checked against
 chat/protocol.py and documented in docs/chat-protocol.md."""
 
+import json
 from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chat import services
 from chat.protocol import (
     CLIENT_FRAMES,
+    ERRORS,
+    MAX_DEPTH,
+    MAX_FRAME_BYTES,
     SERVER_FRAMES,
     FrameError,
+    json_depth_exceeds,
+    parse_client_frame,
     validate_client_frame,
     validate_server_frame,
 )
@@ -50,6 +58,10 @@ def test_every_client_frame_type_has_a_valid_example():
         {"type": "history", "room": 1, "before": 10, "limit": 500},
         {"type": "presence.query", "users": list(range(1, 200))},
         {"type": "read", "room": 1.5, "seq": 1},
+        # `$` would match before a final newline; the pattern must match the whole id.
+        {"type": "send", "room": 1, "client_id": "a1b2c3d4e5\n", "text": "x"},
+        {"type": "send", "room": 1, "client_id": "\na1b2c3d4e5", "text": "x"},
+        {"type": "send", "room": 1, "client_id": "a1b2c3d4\ud800", "text": "x"},
     ],
 )
 def test_invalid_client_frames_are_refused(frame):
@@ -118,3 +130,81 @@ async def test_the_server_sends_every_frame_type_and_each_fits_the_schema(
     assert seen == set(SERVER_FRAMES)
     await lena.disconnect()
     await oezlem.disconnect()
+
+
+# --- Parsing a text frame: size, nesting, JSON, schema (S3, issue 12) -----------------------
+
+
+def _nested(depth: int, opener: str = "[") -> str:
+    closer = {"[": "]", '{"a":': "}"}[opener]
+    return opener * depth + "0" + closer * depth
+
+
+def test_nesting_deeper_than_the_limit_is_refused_before_parsing():
+    assert not json_depth_exceeds(_nested(MAX_DEPTH))
+    assert json_depth_exceeds(_nested(MAX_DEPTH + 1))
+    # A few thousand levels in under 16 KiB: a RecursionError in json.loads before.
+    for text in (
+        _nested(8000),
+        _nested(2500, '{"a":'),
+        "[" * 16000,
+        '{"type": "ping", "x": ' * 700,
+    ):
+        assert len(text.encode()) <= MAX_FRAME_BYTES
+        with pytest.raises(FrameError) as refused:
+            parse_client_frame(text)
+        assert refused.value.code == "malformed"
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    frame = {"type": "send", "room": 1, "client_id": "a1b2c3d4e5", "text": "[{" * 1500}
+    assert parse_client_frame(json.dumps(frame)) == frame
+    tricky = {"type": "send", "room": 1, "client_id": "a1b2c3d4e5", "text": '\\"[[[[[[[[[[' * 50}
+    assert parse_client_frame(json.dumps(tricky)) == tricky
+
+
+def test_size_is_checked_before_anything_else():
+    with pytest.raises(FrameError) as refused:
+        parse_client_frame("[" * (MAX_FRAME_BYTES + 1))
+    assert refused.value.code == "too_large"
+    # Counted in UTF-8 bytes, also for text that a browser could never send.
+    with pytest.raises(FrameError) as refused:
+        parse_client_frame("\ud800" * (MAX_FRAME_BYTES // 3 + 1))
+    assert refused.value.code == "too_large"
+
+
+def test_a_lone_surrogate_is_data_for_the_services_not_a_crash():
+    frame = parse_client_frame(
+        '{"type": "send", "room": 1, "client_id": "a1b2c3d4e5", "text": "\\ud800"}'
+    )
+    assert frame["text"] == "\ud800"  # chat.text refuses it with the error `invalid`
+
+
+DEEP = st.builds(
+    lambda depth, opener, prefix: prefix + _nested(depth, opener),
+    st.integers(min_value=MAX_DEPTH + 1, max_value=3000),
+    st.sampled_from(["[", '{"a":']),
+    st.sampled_from(["", '{"type": "send", "text": ', '{"type": "sync", "rooms": ']),
+)
+HOSTILE_TEXT = st.one_of(
+    st.text(),  # anything, lone surrogates included
+    st.text(alphabet=st.characters(codec=None, categories=["Cc", "Cs", "Cf", "Co"])),
+    st.text(alphabet=st.sampled_from('[]{}"\\:,0 \x00\ud800'), max_size=400),
+    DEEP,
+    st.builds(
+        lambda text: json.dumps(
+            {"type": "send", "room": 1, "client_id": "a1b2c3d4e5", "text": text}
+        ),
+        st.text(alphabet=st.characters(codec=None)),
+    ),
+)
+
+
+@given(text=HOSTILE_TEXT)
+def test_parsing_any_text_gives_a_frame_or_a_documented_error(text):
+    try:
+        frame = parse_client_frame(text)
+    except FrameError as error:
+        assert error.code in ERRORS
+    else:
+        assert frame["type"] in CLIENT_FRAMES

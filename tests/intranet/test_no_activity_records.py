@@ -161,9 +161,11 @@ def test_make_run_starts_daphne_without_an_access_log(tmp_path):
     plan = subprocess.run(
         ["make", "-n", "run", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True
     )
-    words = shlex.split(next(line for line in plan.stdout.splitlines() if "-m daphne" in line))
+    words = shlex.split(
+        next(line for line in plan.stdout.splitlines() if "-m intranet.serve" in line)
+    )
     assignments = [word for word in words if "=" in word and not word.startswith("-")]
-    command = words[len(assignments) :]  # "DEBUG=1 .venv/bin/python -m daphne …"
+    command = words[len(assignments) :]  # "DEBUG=1 .venv/bin/python -m intranet.serve …"
     env = {**os.environ, **dict(word.split("=", 1) for word in assignments)}
     log = tmp_path / "daphne.log"
     with log.open("wb") as output:
