@@ -3,6 +3,7 @@ every function costs a fixed number of queries, however many blocks or children 
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -28,6 +29,7 @@ from wiki.models import (
 
 SEARCH_PAGE_SIZE = 10
 SEARCH_QUERY_MAX_LENGTH = 200
+SEARCH_MAX_TERMS = 10
 EXCERPT_LENGTH = 240
 CONTENT_MODELS = (KnowledgePage, TrainingPage, NewsPage)
 HOME_NEWS_COUNT = 6
@@ -185,6 +187,22 @@ def _hit_text(page) -> str:
     return _plain(" ".join(part for part in parts if part))
 
 
+_SEARCH_WORD = re.compile(r"\w+(?:-\w+)*")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def search_terms(query: str) -> str:
+    """The words of a free-text query as the search backend gets them: letters and digits,
+    a hyphen inside a word ("E-Akte") kept, everything else dropped.
+
+    The backends are not given raw input: SQLite's FTS5 reads a quote as syntax (`"E-Akte"`
+    answered 500), and PostgreSQL refuses a NUL in any string. Searching for words only
+    gives the same results on both, whatever the person typed.
+    """
+    words = _SEARCH_WORD.findall(unicodedata.normalize("NFKC", _UNPRINTABLE.sub(" ", query)))
+    return " ".join(words[:SEARCH_MAX_TERMS])
+
+
 def wiki_search(*, user, query: str, page_number: str) -> dict:
     """Full-text search over the pages the user may see, ten per page, with highlights.
 
@@ -192,12 +210,14 @@ def wiki_search(*, user, query: str, page_number: str) -> dict:
     Restricted sections are excluded before the search, not after, so counts and pages
     never reveal them.
     """
-    query = query.strip()[:SEARCH_QUERY_MAX_LENGTH]
+    # Shown again in the search field: without controls, which HTML cannot carry either.
+    query = _UNPRINTABLE.sub(" ", query).strip()[:SEARCH_QUERY_MAX_LENGTH]
     context: dict = {"query": query, "hits": [], "paginator_page": None}
-    if not query:
+    terms = search_terms(query)
+    if not terms:
         return context
     candidates = permissions.visible_pages(Page.objects.all(), user).type(*CONTENT_MODELS)
-    results = candidates.search(query, operator="and")
+    results = candidates.search(terms, operator="and")
     paginator = Paginator(results, SEARCH_PAGE_SIZE)
     paginator_page = paginator.get_page(page_number)
     ids = [page.pk for page in paginator_page.object_list]

@@ -1,6 +1,8 @@
 """The search cases of the issue, on both databases (PostgreSQL: tsvector + pg_trgm)."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from directory import search, selectors, services
 from directory.models import Visibility
@@ -229,3 +231,48 @@ def test_migration_refolds_rows_stored_with_the_old_folding(foreign_names):
     migration = importlib.import_module("directory.migrations.0005_refold_search_columns")
     migration.refold(apps, None)  # the schema editor is not used
     assert found("Lukasz") == ["Wołowski"]
+
+
+# --- Any printable query, without a 500 (issue 12) ---------------------------------------
+
+HOSTILE_QUERIES = [
+    '"E-Akte"',
+    "a\x00b",
+    "\x00",
+    "Müller AND NOT Weber",
+    "Mül* | ! & :* <-> ()",
+    "'; DROP TABLE directory_person; --",
+    "\\",
+    "%_%",
+    "\u202erelleüM",
+    "\u200b",
+    "Amt 32 " * 50,
+    "x" * 5000,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+@pytest.mark.parametrize("url", ["/personen/", "/personen/api/suche/"])
+def test_hostile_queries_answer_200(client_32, people, url, query):
+    assert client_32.get(url, {"q": query}).status_code == 200
+
+
+def test_a_nul_or_quotes_around_a_name_still_find_it(people):
+    assert found('"Müller"') == ["Müller"]
+    assert found("Lena\x00Müller") == ["Müller"]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    query=st.one_of(
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+        st.text(alphabet=st.sampled_from("\"'*-+:^()!&|<>\\%_ \x00LenaMüler"), max_size=60),
+    )
+)
+def test_any_query_answers_200(client_32, people, query):
+    assert client_32.get("/personen/", {"q": query}).status_code == 200
+    assert client_32.get("/personen/api/suche/", {"q": query}).status_code == 200
