@@ -8,7 +8,6 @@ clients' `sync` repairs the gap from the database.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
@@ -22,6 +21,7 @@ from chat.protocol import MAX_TEXT_LENGTH
 from chat.rendering import mentioned_usernames, render_message
 from chat.text import TextRefused, clean_text
 from directory.models import OfficeGroup, OrgUnit
+from intranet import ratelimit
 from intranet.services import audit_record
 
 MEMBER_PERMS = ("view_room", "post_room")
@@ -124,6 +124,18 @@ def cross_office_room_create(*, creator, name: str, topic: str = "") -> Room:
     name, topic = room_texts_clean(name=name, topic=topic)
     room = Room(kind=Room.Kind.CROSS_OFFICE, name=name, topic=topic)
     room.full_clean()
+    # S5: counted once the room is valid; a refused form costs nothing.
+    decision = ratelimit.hit("chat-room-create", creator.pk, ratelimit.chat_room_create_rate())
+    if decision.limited:
+        raise ratelimit.RateLimited(
+            decision,
+            " ".join(
+                [
+                    _("Sie haben heute schon sehr viele Räume angelegt."),
+                    ratelimit.wait_message(decision),
+                ]
+            ),
+        )
     room.save()
     # Whoever opens a topic room looks after it.
     _grant(MODERATOR_PERMS, creator, room)
@@ -135,6 +147,21 @@ def room_invite(*, room: Room, actor, users=(), amter=()) -> None:
     """Invite people, or whole Ämter (their members group, so it follows the directory)."""
     if not permissions.user_may_invite(actor, room):
         raise ChatError("forbidden")
+    # S5: each invited person or Amt counts; nothing is granted once the hour's budget is
+    # spent (the whole invitation is refused, so it can simply be sent again later).
+    decision = ratelimit.hit(
+        "chat-invite", actor.pk, ratelimit.chat_invite_rate(), amount=len(users) + len(amter)
+    )
+    if decision.limited:
+        raise ratelimit.RateLimited(
+            decision,
+            " ".join(
+                [
+                    _("Sie haben in der letzten Stunde sehr viele Einladungen ausgesprochen."),
+                    ratelimit.wait_message(decision),
+                ]
+            ),
+        )
     for user in users:
         _grant(MEMBER_PERMS, user, room)
     for amt in amter:
@@ -191,11 +218,8 @@ def direct_room_get_or_create(*, user, other) -> Room:
 
 
 def _check_send_rate(user) -> None:
-    """S5: at most CHAT_SEND_RATE messages per window, counted in the cache."""
-    window = settings.CHAT_SEND_RATE_WINDOW
-    key = f"chat:rate:{user.pk}:{int(timezone.now().timestamp()) // window}"
-    cache.add(key, 0, timeout=window * 2)
-    if cache.incr(key) > settings.CHAT_SEND_RATE:
+    """S5: at most CHAT_SEND_RATE messages per window (intranet/ratelimit.py)."""
+    if ratelimit.hit("chat-send", user.pk, ratelimit.chat_send_rate()).limited:
         raise ChatError("rate_limited")
 
 

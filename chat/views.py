@@ -5,6 +5,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,8 @@ from chat.forms import (
 from chat.models import Room
 from chat.protocol import HISTORY_PAGE
 from directory.models import OrgUnit
-from directory.ratelimit import rate_limit_hit
+from intranet import ratelimit
+from intranet.views import too_many_requests
 
 
 def _room_or_403(request, pk: int) -> tuple[Room, set[str]]:
@@ -113,9 +115,20 @@ def room_for_unit(request, pk: int):
 def room_create(request):
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        room = services.cross_office_room_create(
-            creator=request.user, name=form.cleaned_data["name"], topic=form.cleaned_data["topic"]
-        )
+        try:
+            room = services.cross_office_room_create(
+                creator=request.user,
+                name=form.cleaned_data["name"],
+                topic=form.cleaned_data["topic"],
+            )
+        except ratelimit.RateLimited as refused:
+            return too_many_requests(
+                request,
+                message=refused.message,
+                decision=refused.decision,
+                back_url=reverse("chat:index"),
+                back_label=_("Zum Chat"),
+            )
         messages.success(request, _("Der Raum wurde angelegt. Laden Sie jetzt Mitglieder ein."))
         return redirect("chat:room_invite", pk=room.pk)
     return render(
@@ -131,12 +144,21 @@ def room_invite(request, pk: int):
         raise PermissionDenied
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.room_invite(
-            room=room,
-            actor=request.user,
-            users=form.cleaned_data["usernames"],
-            amter=list(form.cleaned_data["amter"]),
-        )
+        try:
+            services.room_invite(
+                room=room,
+                actor=request.user,
+                users=form.cleaned_data["usernames"],
+                amter=list(form.cleaned_data["amter"]),
+            )
+        except ratelimit.RateLimited as refused:
+            return too_many_requests(
+                request,
+                message=refused.message,
+                decision=refused.decision,
+                back_url=reverse("chat:room", args=[room.pk]),
+                back_label=_("Zum Raum"),
+            )
         messages.success(request, _("Die Einladungen wurden gespeichert."))
         return redirect("chat:room", pk=room.pk)
     return render(
@@ -167,9 +189,10 @@ def room_leave(request, pk: int):
 def direct_picker(request):
     """Whom to write to: the directory's search and visibility, never a login name."""
     form = DirectPickerForm(request.GET or None)
-    results, limited = [], False
+    results, limited = [], None
     if form.is_valid():
-        limited = rate_limit_hit(user=request.user, scope="search")  # S5, as the directory
+        decision = ratelimit.directory_hit(user=request.user)  # S5: the directory's budget
+        limited = decision if decision.limited else None
         if not limited:
             results = selectors.direct_partner_candidates(
                 user=request.user, query=form.cleaned_data["q"]
@@ -181,12 +204,13 @@ def direct_picker(request):
             "page_title": _("Neue Direktnachricht"),
             "form": form,
             "results": results,
-            "rate_limited": limited,
+            "rate_limited": limited is not None,
+            "rate_limit_message": ratelimit.directory_message(limited) if limited else "",
         },
     )
     if limited:
         response.status_code = 429
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(limited.retry_after)
     return response
 
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from directory import permissions, selectors, services, vcard
 from directory.forms import ProfileForm, SearchForm
-from directory.ratelimit import rate_limit_hit
+from intranet import ratelimit
+from intranet.views import too_many_requests
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -34,13 +35,14 @@ def _page_size(request) -> int:
 
 
 def _search_page(request):
-    """Run the search for the request; returns (query, page, rate-limited?)."""
+    """Run the search for the request; returns (query, page, rate limit decision or None)."""
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     if not query:
-        return query, None, False
-    if rate_limit_hit(user=request.user, scope="search"):
-        return query, None, True
+        return query, None, None
+    decision = ratelimit.directory_hit(user=request.user)
+    if decision.limited:
+        return query, None, decision
     ids = selectors.person_search_ids(query=query, limit=MAX_RESULTS)
     page = Paginator(ids, _page_size(request)).get_page(request.GET.get("seite"))
     amt_ids = permissions.viewer_amt_ids(request.user)
@@ -48,7 +50,7 @@ def _search_page(request):
         selectors.person_released(user=request.user, person=person, amt_ids=amt_ids)
         for person in selectors.person_list_by_ids(ids=list(page.object_list))
     ]
-    return query, page, False
+    return query, page, None
 
 
 def directory_search(request):
@@ -60,14 +62,15 @@ def directory_search(request):
             "page_title": _("Personen"),
             "query": query,
             "page": page,
-            "rate_limited": limited,
+            "rate_limited": limited is not None,
+            "rate_limit_message": ratelimit.directory_message(limited) if limited else "",
             "max_results": MAX_RESULTS,
             "page_size": _page_size(request),
         },
     )
     if limited:
         response.status_code = 429
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(limited.retry_after)
     return response
 
 
@@ -75,9 +78,9 @@ def directory_search_json(request):
     query, page, limited = _search_page(request)
     if limited:
         return JsonResponse(
-            {"error": _("Zu viele Suchanfragen. Bitte warten Sie eine Minute.")},
+            {"error": ratelimit.directory_message(limited)},
             status=429,
-            headers={"Retry-After": "60"},
+            headers={"Retry-After": str(limited.retry_after)},
         )
     if page is None:
         return JsonResponse({"query": query, "results": [], "count": 0})
@@ -183,7 +186,22 @@ def _unit_path(unit) -> list:
     return path
 
 
+def _paging_refused(request):
+    """The unit pages and the org chart count against the search's paging budget (S5)."""
+    decision = ratelimit.directory_hit(user=request.user)
+    if not decision.limited:
+        return None
+    return too_many_requests(
+        request,
+        message=ratelimit.directory_message(decision),
+        decision=decision,
+        back_url=reverse("directory:index"),
+    )
+
+
 def org_chart(request):
+    if refused := _paging_refused(request):
+        return refused
     return render(
         request,
         "directory/org_chart.html",
@@ -192,6 +210,8 @@ def org_chart(request):
 
 
 def unit_detail(request, pk: int):
+    if refused := _paging_refused(request):
+        return refused
     unit = selectors.org_unit_get(pk=pk)
     if unit is None:
         raise Http404

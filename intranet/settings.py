@@ -222,8 +222,21 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Staff directory (S5): searches and result pages per person and minute ------------
+# --- Rate limits (S5), all through intranet/ratelimit.py; the README lists them --------
+# The directory-paging budget per person: search requests, unit pages and the org chart
+# count together, per minute and per hour.
 DIRECTORY_SEARCH_PER_MINUTE = env_int("DIRECTORY_SEARCH_PER_MINUTE", 60)
+DIRECTORY_PAGES_PER_HOUR = env_int("DIRECTORY_PAGES_PER_HOUR", 600)
+# Password logins: failed attempts per login name and per client address in a window;
+# a login name over its limit is locked for LOGIN_LOCKOUT_SECONDS (its owner can lift it).
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Chat: cross-office rooms one person may create per day, invitations (people or Ämter)
+# per hour. Sending: CHAT_SEND_RATE below.
+CHAT_ROOMS_PER_DAY = env_int("CHAT_ROOMS_PER_DAY", 10)
+CHAT_INVITES_PER_HOUR = env_int("CHAT_INVITES_PER_HOUR", 200)
 
 # --- Authentication and sessions -------------------------------------------------------
 # How staff sign in (docs/authentication.md): "local" (the embedded default with the demo

@@ -6,18 +6,26 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from intranet import admin_reports, views
+from intranet import admin_reports, login_throttle, views
 from intranet.sso import urls as sso_urls
 from intranet.sso import views as sso_views
 from wiki import views as wiki_views
 
 # S7: these are the only URLs an anonymous visitor may open (static files are served by
 # WhiteNoise before any view). Every other URL needs a login; tests/intranet walks them all.
-PUBLIC_URL_NAMES = {"login", "set_language", "healthz", *sso_urls.PUBLIC_URL_NAMES}
+PUBLIC_URL_NAMES = {
+    "login",
+    "login_unlock",
+    "set_language",
+    "healthz",
+    *sso_urls.PUBLIC_URL_NAMES,
+}
 
 urlpatterns = [
     # The login page in every sign-in mode (intranet/sso, docs/authentication.md).
-    path("anmelden/", sso_views.PortalLoginView.as_view(), name="login"),
+    # S5: failed passwords are limited per login name and address (intranet/login_throttle).
+    path("anmelden/", login_throttle.throttled(sso_views.PortalLoginView.as_view()), name="login"),
+    path("anmelden/entsperren/<str:token>/", views.login_unlock, name="login_unlock"),
     path("anmelden/", include(sso_urls)),
     path("abmelden/", sso_views.PortalLogoutView.as_view(), name="logout"),
     # The language switch must work on the login page too; it only sets a cookie.

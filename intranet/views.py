@@ -24,6 +24,20 @@ from intranet.channel_layer import channel_release
 HEALTH_TIMEOUT_SECONDS = 2.0
 
 
+def too_many_requests(
+    request, *, message: str, decision, hint: str = "", back_url: str = "", back_label: str = ""
+):
+    """The portal's one 429 page (S5): what was limited, and how long to wait."""
+    response = render(
+        request,
+        "429.html",
+        {"message": message, "hint": hint, "back_url": back_url, "back_label": back_label},
+        status=429,
+    )
+    response["Retry-After"] = str(decision.retry_after)
+    return response
+
+
 def _database_reachable() -> bool:
     try:
         with connection.cursor() as cursor:
@@ -138,6 +152,22 @@ SETTINGS_PAGES = [
         _("Foto, Mobilnummer, Sprachen, Themen und „Über mich“ – und wer sie sehen darf."),
     ),
 ]
+
+
+@login_not_required
+def login_unlock(request, token: str):
+    """The link in the lock-out mail: its owner lifts the lock-out. Opening the link only
+    asks; the button (POST) lifts it, so that a mail scanner following links cannot."""
+    from intranet import login_throttle
+
+    if request.method == "POST":
+        if login_throttle.unlock_by_link(token):
+            messages.success(
+                request, _("Die Sperre ist aufgehoben. Sie können sich wieder anmelden.")
+            )
+            return redirect("login")
+        return render(request, "registration/login_unlock.html", {"stale": True}, status=400)
+    return render(request, "registration/login_unlock.html", {"stale": False})
 
 
 def my_data(request):

@@ -2,11 +2,8 @@
 dates, and the anonymous page feedback."""
 
 import datetime
-import hashlib
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,6 +19,7 @@ from wagtail.models import (
 )
 
 from directory.models import OfficeGroup, OrgUnit
+from intranet import ratelimit
 from intranet.features import feature_enabled
 from intranet.services import audit_record
 from wiki.models import (
@@ -226,26 +224,20 @@ def page_mark_reviewed(*, page, user) -> datetime.date:
     return review_date
 
 
-def _feedback_rate_key(*, session_key: str, page_id: int | None) -> str:
-    # A keyed hash: the cache entry can't be turned back into the session, and it expires.
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{session_key}:{page_id}".encode()).hexdigest()
-    return f"wiki-feedback:{digest}"
-
-
 def page_feedback_submit(*, page: Page, helpful: bool, comment: str, session_key: str):
     """Store one anonymous answer (P1: no user, no session, no time of day).
 
     Each session answers a page once a day and at most FEEDBACK_LIMIT_PER_SESSION times a
-    day in all; the limit lives only in the cache, under a hash, with an expiry.
+    day in all; the portal's rate limiter keeps the counts only in the cache, under a keyed
+    hash of the session, with an expiry.
     """
     if not feature_enabled("page_feedback"):
         raise FeedbackRejected("switched_off")
-    page_key = _feedback_rate_key(session_key=session_key, page_id=page.pk)
-    total_key = _feedback_rate_key(session_key=session_key, page_id=None)
-    if not cache.add(page_key, 1, FEEDBACK_LIMIT_SECONDS):
+    once = ratelimit.Rate(1, FEEDBACK_LIMIT_SECONDS)
+    if ratelimit.hit("wiki-feedback-page", f"{session_key}:{page.pk}", once).limited:
         raise FeedbackRejected("already_answered")
-    cache.add(total_key, 0, FEEDBACK_LIMIT_SECONDS)
-    if cache.incr(total_key) > FEEDBACK_LIMIT_PER_SESSION:
+    total = ratelimit.Rate(FEEDBACK_LIMIT_PER_SESSION, FEEDBACK_LIMIT_SECONDS)
+    if ratelimit.hit("wiki-feedback", session_key, total).limited:
         raise FeedbackRejected("too_many")
     feedback = PageFeedback(page=page, helpful=helpful, comment=comment.strip())
     feedback.full_clean()
