@@ -80,6 +80,17 @@ def users_with_room_access(*, room_id: int, usernames: set[str]):
     )
 
 
+def room_members(*, room_id: int):
+    """The active people who may read the room: its member list, as every member sees it."""
+    by_user = RoomUserObjectPermission.objects.filter(
+        content_object=room_id, permission__codename="view_room", user=OuterRef("pk")
+    )
+    by_group = RoomGroupObjectPermission.objects.filter(
+        content_object=room_id, permission__codename="view_room", group__user=OuterRef("pk")
+    )
+    return get_user_model().objects.filter(Q(Exists(by_user)) | Q(Exists(by_group)), is_active=True)
+
+
 def user_may(user, action: str, room: Room) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"Unknown chat action: {action}")

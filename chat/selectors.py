@@ -132,6 +132,19 @@ def room_list_for_user(*, user) -> list[Room]:
     return rooms
 
 
+def room_members(*, room_id: int, limit: int = 100) -> tuple[int, list[dict]]:
+    """How many people may read the room, and the first `limit` of them by name."""
+    members = permissions.room_members(room_id=room_id)
+    shown = list(
+        members.select_related("person").order_by(
+            "person__last_name", "person__first_name", "username"
+        )[:limit]
+    )
+    # Only a room with more members than shown needs its own count query.
+    count = len(shown) if len(shown) < limit else members.count()
+    return count, [author_payload(user) for user in shown]
+
+
 def direct_partner_id(room: Room, user) -> int | None:
     """The other person of a direct conversation (None for any other room)."""
     return _direct_partner_id(room, user) if room.direct_key else None
@@ -177,16 +190,21 @@ def chat_preference_for_user(*, user) -> ChatPreference:
     return ChatPreference.objects.filter(user=user).first() or ChatPreference(user=user)
 
 
-def message_search(*, user, query: str, limit: int = 50) -> list[Message]:
-    """Messages matching `query` in rooms the user may read, newest first."""
+def message_search(
+    *, user, query: str, room_id: int | None = None, limit: int = 50
+) -> list[Message]:
+    """Messages matching `query` in rooms the user may read (or in one of them), newest
+    first."""
     query = query.strip()
     if len(query) < 2:
         return []
+    messages = _messages().select_related("room")
+    if room_id is not None:
+        messages = messages.filter(room_id=room_id)
     return list(
-        _messages()
-        .select_related("room")
-        .filter(room__in=permissions.rooms_for_user(user), deleted=False, text__icontains=query)
-        .order_by("-created_at")[:limit]
+        messages.filter(
+            room__in=permissions.rooms_for_user(user), deleted=False, text__icontains=query
+        ).order_by("-created_at")[:limit]
     )
 
 

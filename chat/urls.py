@@ -7,6 +7,7 @@ app_name = "chat"
 urlpatterns = [
     path("", views.chat_index, name="index"),
     path("raum/<int:pk>/", views.room_detail, name="room"),
+    path("raum/<int:pk>/nachricht/<int:seq>/", views.message_permalink, name="message"),
     path("raum/<int:pk>/senden/", views.room_post, name="room_post"),
     path("raum/<int:pk>/einladen/", views.room_invite, name="room_invite"),
     path("raum/<int:pk>/verlassen/", views.room_leave, name="room_leave"),

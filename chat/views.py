@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,32 +36,65 @@ def _room_or_403(request, pk: int) -> tuple[Room, set[str]]:
     return room, actions
 
 
+def _room_sections(rooms: list[Room]) -> list[tuple[str, str, list[Room]]]:
+    """The sidebar's sections: Amt rooms, cross-office rooms, direct messages."""
+    labels = [
+        (Room.Kind.AMT, _("Ämter")),
+        (Room.Kind.CROSS_OFFICE, _("Ämterübergreifend")),
+        (Room.Kind.DIRECT, _("Direktnachrichten")),
+    ]
+    return [(kind, label, [r for r in rooms if r.kind == kind]) for kind, label in labels]
+
+
 def chat_index(request):
+    """The room list. On a desk it opens the first room; `?raeume` shows the list alone
+    (the phone's list view, the target of the conversation's back control)."""
     rooms = selectors.room_list_for_user(user=request.user)
-    if rooms:
+    if rooms and "raeume" not in request.GET:
         return redirect("chat:room", pk=rooms[0].pk)
     return render(
         request,
         "chat/index.html",
-        {"page_title": _("Chat"), "rooms": rooms, "picker_form": DirectPickerForm()},
+        {
+            "page_title": _("Chat"),
+            "rooms": rooms,
+            "sections": _room_sections(rooms),
+            "picker_form": DirectPickerForm(),
+        },
     )
 
 
-def room_detail(request, pk: int):
-    room, actions = _room_or_403(request, pk)
+def _room_page(request, room: Room, actions: set[str], *, focus_seq: int | None = None):
     rooms = selectors.room_list_for_user(user=request.user)
     current = next((r for r in rooms if r.pk == room.pk), room)
-    history = selectors.message_history(room_id=room.pk, limit=HISTORY_PAGE)
+    detached = False
+    if focus_seq is not None and current.last_seq - focus_seq >= HISTORY_PAGE // 2:
+        # An older message: open the page around it; newer ones are one click away.
+        history = selectors.message_history(
+            room_id=room.pk, before=focus_seq + HISTORY_PAGE // 2 + 1, limit=HISTORY_PAGE
+        )
+        detached = True
+    else:
+        history = selectors.message_history(room_id=room.pk, limit=HISTORY_PAGE)
+    if focus_seq is not None and not any(m["seq"] == focus_seq for m in history):
+        raise Http404
+    member_count, members = selectors.room_members(room_id=room.pk)
     return render(
         request,
         "chat/index.html",
         {
             "page_title": current.name,
             "rooms": rooms,
+            "sections": _room_sections(rooms),
             "room": current,
             "history": history,
             "history_complete": len(history) < HISTORY_PAGE,
-            "last_rev": current.last_seq,
+            "last_rev": history[-1]["rev"] if detached else current.last_seq,
+            "read_up_to": getattr(current, "read_up_to", 0),
+            "focus_seq": focus_seq,
+            "detached": detached,
+            "member_count": member_count,
+            "members": members,
             "may_post": "post" in actions,
             "may_moderate": "moderate" in actions,
             "may_invite": permissions.user_may_invite(request.user, room),
@@ -71,6 +105,17 @@ def room_detail(request, pk: int):
             "partner_id": selectors.direct_partner_id(room, request.user),
         },
     )
+
+
+def room_detail(request, pk: int):
+    room, actions = _room_or_403(request, pk)
+    return _room_page(request, room, actions)
+
+
+def message_permalink(request, pk: int, seq: int):
+    """A link to one message: the room opened at that message, for members only (403)."""
+    room, actions = _room_or_403(request, pk)
+    return _room_page(request, room, actions, focus_seq=seq)
 
 
 @require_POST
@@ -236,7 +281,12 @@ def search(request):
     form = SearchForm(request.GET or None)
     results = []
     if form.is_valid():
-        results = selectors.message_search(user=request.user, query=form.cleaned_data["q"])
+        room_id = request.GET.get("raum", "")
+        results = selectors.message_search(
+            user=request.user,
+            query=form.cleaned_data["q"],
+            room_id=int(room_id) if room_id.isdigit() else None,
+        )
     return render(
         request,
         "chat/search.html",

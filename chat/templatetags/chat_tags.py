@@ -18,3 +18,13 @@ def local_time(value: str) -> datetime | None:
     if not value:
         return None
     return timezone.localtime(datetime.fromisoformat(value))
+
+
+@register.filter
+def initials(name: str) -> str:
+    """The avatar's letters: first letters of the first and the last word of a name."""
+    words = [word for word in str(name).split() if word[:1].isalpha()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()

@@ -4,9 +4,89 @@
   "use strict";
 
   var app = document.getElementById("chat-app");
-  if (!app || !app.dataset.room) return;
+  if (!app) return;
 
   var t = app.dataset;
+  var wide = window.matchMedia("(min-width: 48rem)");
+
+  // The app fills the viewport below the portal header on a desk; on a phone it fills the
+  // whole screen and the conversation starts at its top.
+  function fitToViewport() {
+    if (wide.matches) {
+      var top = app.getBoundingClientRect().top + window.scrollY;
+      app.style.setProperty("--chat-offset", Math.round(top + 8) + "px");
+    } else {
+      app.style.setProperty("--chat-offset", "0px");
+    }
+  }
+  fitToViewport();
+  window.addEventListener("resize", fitToViewport);
+  // Web fonts change the header's height once they are in: measure again.
+  window.addEventListener("load", fitToViewport);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(fitToViewport);
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  // The room list's filter: plain substring match, umlauts folded.
+  var filter = app.querySelector("[data-chat-filter]");
+  if (filter) {
+    filter.addEventListener("input", function () {
+      var query = fold(filter.value.trim());
+      var any = false;
+      app.querySelectorAll("[data-chat-section]").forEach(function (section) {
+        var visible = 0;
+        section.querySelectorAll("[data-chat-room-item]").forEach(function (item) {
+          var match = !query || fold(item.textContent).indexOf(query) >= 0;
+          item.hidden = !match;
+          if (match) visible += 1;
+        });
+        section.hidden = visible === 0;
+        if (visible) any = true;
+      });
+      var none = app.querySelector("[data-chat-nomatch]");
+      if (none) none.hidden = any;
+    });
+  }
+
+  // Menus (<details>): one open at a time; Escape or a click elsewhere closes them.
+  function closeMenus(except) {
+    app.querySelectorAll("details[open]").forEach(function (menu) {
+      if (menu !== except && !menu.contains(except)) menu.open = false;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var menu = event.target.closest ? event.target.closest("details") : null;
+    closeMenus(menu);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = app.querySelector("details[open]");
+    if (open) {
+      open.open = false;
+      var summary = open.querySelector("summary");
+      if (summary) summary.focus();
+    }
+  });
+
+  var notices = app.querySelector("[data-chat-notices]");
+
+  function showNotice(text) {
+    var alert = document.createElement("div");
+    alert.className = "kern-alert kern-alert--info";
+    var header = document.createElement("div");
+    header.className = "kern-alert__header";
+    var title = document.createElement("span");
+    title.className = "kern-title";
+    title.textContent = text;
+    header.appendChild(title);
+    alert.appendChild(header);
+    notices.appendChild(alert);
+    window.setTimeout(function () { alert.remove(); }, 15000);
+  }
+
+  if (!t.room) return;
   var roomId = Number(t.room);
   var userId = Number(t.user);
   var mayModerate = t.mayModerate === "1";
@@ -14,7 +94,6 @@
   var list = app.querySelector("[data-chat-messages]");
   var scroller = app.querySelector("[data-chat-scroller]");
   var announcer = app.querySelector("[data-chat-announcer]");
-  var notices = app.querySelector("[data-chat-notices]");
   var statusLine = app.querySelector("[data-chat-status]");
   var typingLine = app.querySelector("[data-chat-typing]");
   var composer = app.querySelector("[data-chat-composer]");
@@ -38,6 +117,13 @@
   var partner = t.partner ? Number(t.partner) : null;
   var presenceLine = app.querySelector("[data-chat-presence]");
   var headingName = app.querySelector("#chat-room-heading");
+  var detached = t.detached === "1"; // showing an older window (a permalink), not the end
+  var readUpTo = Number(t.readUpTo || 0); // the person's own read cursor at page load (P3)
+  var focusSeq = t.focus ? Number(t.focus) : null;
+  var jump = app.querySelector("[data-chat-jump]");
+  var deleteDialog = app.querySelector("[data-chat-delete-dialog]");
+  var lang = document.documentElement.lang || "de";
+  var zone = t.timeZone || undefined;
 
   function frame(data) {
     if (socket && socket.readyState === WebSocket.OPEN) {
@@ -73,6 +159,30 @@
     });
   }
 
+  function dayKey(date) {
+    return date.toLocaleDateString("en-CA", { timeZone: zone }); // YYYY-MM-DD
+  }
+
+  function dayLabel(iso) {
+    var date = new Date(iso);
+    var key = dayKey(date);
+    if (key === dayKey(new Date())) return t.tToday;
+    if (key === dayKey(new Date(Date.now() - 86400000))) return t.tYesterday;
+    return date.toLocaleDateString(lang, {
+      weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: zone
+    });
+  }
+
+  function permalink(seq) {
+    return window.location.origin + t.permalink.replace(/0\/$/, seq + "/");
+  }
+
+  function initials(name) {
+    var words = name.split(/\s+/).filter(function (w) { return /^\p{L}/u.test(w); });
+    if (!words.length) return "?";
+    return (words[0][0] + (words.length > 1 ? words[words.length - 1][0] : "")).toUpperCase();
+  }
+
   function renderBody(body, m) {
     body.textContent = "";
     if (m.deleted) {
@@ -91,24 +201,72 @@
     return b;
   }
 
+  function tool(label, handler) {
+    var b = el("button", "chat-tool", label);
+    b.type = "button";
+    b.addEventListener("click", function () {
+      var menu = b.closest("details");
+      if (menu) menu.open = false;
+      handler();
+    });
+    return b;
+  }
+
+  function confirmDelete(m) {
+    if (!deleteDialog || !deleteDialog.showModal) {
+      if (window.confirm(t.tDelete + "?")) frame({ type: "delete", room: roomId, seq: m.seq });
+      return;
+    }
+    deleteDialog.returnValue = "";
+    deleteDialog.onclose = function () {
+      if (deleteDialog.returnValue === "delete") frame({ type: "delete", room: roomId, seq: m.seq });
+      var item = findItem(m.seq);
+      var summary = item && item.querySelector(".chat-message__tools summary");
+      if (summary) summary.focus();
+    };
+    deleteDialog.showModal();
+  }
+
+  function copyLink(m) {
+    var url = permalink(m.seq);
+    var done = function () { announce(t.tLinkCopied); showNotice(t.tLinkCopied); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(done, function () { window.prompt(t.tCopyLink, url); });
+    } else {
+      window.prompt(t.tCopyLink, url);
+    }
+  }
+
   function addTools(item, m) {
     var old = item.querySelector(".chat-message__tools");
     if (old) old.remove();
     if (m.deleted) return;
     var own = m.author && m.author.id === userId;
-    if (!own && !mayModerate) return;
-    var tools = el("div", "chat-message__tools");
-    if (own) tools.appendChild(button(t.tEdit, function () { startEdit(item, m); }));
-    tools.appendChild(button(t.tDelete, function () {
-      if (window.confirm(t.tConfirmDelete)) frame({ type: "delete", room: roomId, seq: m.seq });
-    }));
-    item.appendChild(tools);
+    var menu = el("details", "chat-menu chat-message__tools");
+    var summary = el("summary", "kern-btn kern-btn--secondary kern-btn--x-small");
+    summary.setAttribute("aria-label", t.tActions);
+    summary.setAttribute("data-testid", "chat-message-actions");
+    var icon = el("span", "kern-icon kern-icon--more-vert");
+    icon.setAttribute("aria-hidden", "true");
+    summary.appendChild(icon);
+    menu.appendChild(summary);
+    var panel = el("div", "chat-menu__panel");
+    if (own) panel.appendChild(tool(t.tEdit, function () { startEdit(item, m); }));
+    if (own || mayModerate) panel.appendChild(tool(t.tDelete, function () { confirmDelete(m); }));
+    panel.appendChild(tool(t.tCopyLink, function () { copyLink(m); }));
+    menu.appendChild(panel);
+    item.appendChild(menu);
   }
 
   function buildItem(m) {
     var item = el("li", "chat-message");
-    item.dataset.testid = "chat-message";
     item.setAttribute("data-testid", "chat-message");
+    item.id = "nachricht-" + m.seq;
+    item.dataset.created = m.created;
+    var avatar = el("span", "chat-avatar chat-message__avatar", initials(m.author.name));
+    avatar.setAttribute("aria-hidden", "true");
+    item.appendChild(avatar);
+    var main = el("div", "chat-message__main");
     var meta = el("div", "chat-message__meta");
     var author;
     if (m.author.url) {
@@ -118,12 +276,53 @@
       author = el("span", "chat-message__author", m.author.name);
     }
     meta.appendChild(author);
-    var time = el("time", "chat-message__time", timeLabel(m.created));
+    var link = el("a", "chat-message__time");
+    link.href = permalink(m.seq);
+    var time = el("time", "", timeLabel(m.created));
     time.dateTime = m.created;
-    meta.appendChild(time);
-    item.appendChild(meta);
-    item.appendChild(el("div", "chat-message__body"));
+    link.appendChild(time);
+    meta.appendChild(link);
+    main.appendChild(meta);
+    main.appendChild(el("div", "chat-message__body"));
+    item.appendChild(main);
     return item;
+  }
+
+  // Day separators, the "Neue Nachrichten" line and grouping by sender, recomputed from
+  // the list itself after every change, so live, replayed and older pages agree.
+  function decorate() {
+    Array.prototype.slice.call(list.querySelectorAll(".chat-day, .chat-new-line")).forEach(function (n) {
+      n.remove();
+    });
+    var previous = null;
+    var lineDone = false;
+    Array.prototype.slice.call(list.children).forEach(function (item) {
+      if (!item.dataset.seq || !item.dataset.created) return;
+      var created = new Date(item.dataset.created);
+      var day = dayKey(created);
+      var newDay = !previous || previous.day !== day;
+      if (newDay) {
+        var sep = el("li", "chat-day");
+        sep.appendChild(el("span", "", dayLabel(item.dataset.created)));
+        list.insertBefore(sep, item);
+      }
+      var seq = Number(item.dataset.seq);
+      var newLine = false;
+      if (!lineDone && readUpTo && seq > readUpTo && item.dataset.author !== String(userId)) {
+        var line = el("li", "chat-new-line");
+        line.setAttribute("data-testid", "chat-new-line");
+        line.appendChild(el("span", "", t.tNewLine));
+        list.insertBefore(line, item);
+        lineDone = true;
+        newLine = true;
+      }
+      if (!lineDone && seq > readUpTo) lineDone = true; // own messages after the cursor
+      var continued = !newDay && !newLine && previous && item.dataset.author &&
+        previous.author === item.dataset.author && created - previous.created < 5 * 60000 &&
+        !item.classList.contains("chat-message--deleted");
+      item.classList.toggle("chat-message--continued", !!continued);
+      previous = { day: day, author: item.dataset.author, created: created };
+    });
   }
 
   function updateItem(item, m) {
@@ -131,6 +330,7 @@
     item.dataset.rev = m.rev;
     item.dataset.author = m.author.id === null ? "" : m.author.id;
     item._message = m;
+    item.dataset.created = m.created;
     item.classList.toggle("chat-message--deleted", m.deleted);
     var meta = item.querySelector(".chat-message__meta");
     var edited = meta.querySelector(".chat-message__edited");
@@ -158,7 +358,7 @@
     updateItem(item, m);
     // Keep seq order even if frames arrive out of order.
     var next = null;
-    Array.prototype.some.call(list.children, function (child) {
+    Array.prototype.some.call(list.querySelectorAll("[data-seq]"), function (child) {
       if (Number(child.dataset.seq) > m.seq) { next = child; return true; }
       return false;
     });
@@ -166,7 +366,12 @@
     var pending = list.querySelector('[data-client-id="' + m.client_id + '"]');
     if (pending) pending.remove();
     if (isLive) {
-      if (stick || (m.author && m.author.id === userId)) scroller.scrollTop = scroller.scrollHeight;
+      decorate();
+      if (stick || (m.author && m.author.id === userId)) {
+        scroller.scrollTop = scroller.scrollHeight;
+      } else {
+        jump.hidden = false;
+      }
       if (!(m.author && m.author.id === userId) && !m.deleted) {
         announce(t.tNewMessage + " " + m.author.name + ": " + item.querySelector(".chat-message__body").textContent);
       }
@@ -175,7 +380,23 @@
 
   function onMessage(m) {
     if (m.room !== roomId) {
-      if (!(m.author && m.author.id === userId) && m.rev === m.seq) bumpUnread(m.room, 1);
+      if (!(m.author && m.author.id === userId) && m.rev === m.seq) {
+        bumpUnread(m.room, 1);
+        // A direct message for a conversation not on screen: a notice, not in the pane.
+        var link = document.querySelector('[data-room-link="' + m.room + '"]');
+        var item = link && link.closest("[data-chat-room-item]");
+        if (item && item.dataset.kind === "direct") showNotice(t.tNewMessage + " " + m.author.name);
+      }
+      return;
+    }
+    if (detached) {
+      // An older window is on screen: update what is shown, offer the way to the newest.
+      var shown = findItem(m.seq);
+      if (shown) {
+        if (Number(shown.dataset.rev) < m.rev) updateItem(shown, m);
+      } else {
+        jump.hidden = false;
+      }
       return;
     }
     if (m.rev > cursor + 1) {
@@ -196,8 +417,9 @@
   }
 
   function markRead() {
-    if (document.visibilityState !== "visible") return;
-    var last = list.lastElementChild;
+    if (document.visibilityState !== "visible" || detached) return;
+    var items = list.querySelectorAll("[data-seq]");
+    var last = items[items.length - 1];
     if (last && last.dataset.seq) frame({ type: "read", room: roomId, seq: Number(last.dataset.seq) });
   }
 
@@ -225,24 +447,22 @@
     area.id = id;
     area.value = m.text;
     area.maxLength = 4000;
-    body.appendChild(label);
-    body.appendChild(area);
-    body.appendChild(button(t.tSave, function () {
+    var editor = el("div", "chat-message__editor");
+    editor.appendChild(label);
+    editor.appendChild(area);
+    var actions = el("div", "chat-message__editor-actions");
+    actions.appendChild(button(t.tSave, function () {
       var text = area.value.trim();
       if (text) frame({ type: "edit", room: roomId, seq: m.seq, text: text });
       updateItem(item, item._message);
     }));
-    body.appendChild(button(t.tCancel, function () { updateItem(item, item._message); }));
+    actions.appendChild(button(t.tCancel, function () { updateItem(item, item._message); }));
+    editor.appendChild(actions);
+    body.appendChild(editor);
+    area.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.stopPropagation(); updateItem(item, item._message); }
+    });
     area.focus();
-  }
-
-  function showNotice(text) {
-    var alert = el("div", "kern-alert kern-alert--info");
-    var header = el("div", "kern-alert__header");
-    header.appendChild(el("span", "kern-title", text));
-    alert.appendChild(header);
-    notices.appendChild(alert);
-    window.setTimeout(function () { alert.remove(); }, 15000);
   }
 
   function sendText(text) {
@@ -250,10 +470,15 @@
     outbox[clientId] = text;
     var pending = el("li", "chat-message chat-message--pending");
     pending.dataset.clientId = clientId;
-    pending.appendChild(el("div", "chat-message__meta", t.tSending));
+    var avatar = el("span", "chat-avatar chat-message__avatar");
+    avatar.setAttribute("aria-hidden", "true");
+    pending.appendChild(avatar);
+    var main = el("div", "chat-message__main");
+    main.appendChild(el("div", "chat-message__meta", t.tSending));
     var body = el("div", "chat-message__body");
     body.appendChild(el("p", "", text));
-    pending.appendChild(body);
+    main.appendChild(body);
+    pending.appendChild(main);
     list.appendChild(pending);
     scroller.scrollTop = scroller.scrollHeight;
     frame({ type: "send", room: roomId, client_id: clientId, text: text });
@@ -326,17 +551,20 @@
       case "synced":
         Object.keys(f.rooms).forEach(function (room) {
           setUnread(room, Number(room) === roomId ? 0 : f.rooms[room].unread);
-          if (Number(room) === roomId && f.rooms[room].last_seq > cursor) cursor = f.rooms[room].last_seq;
+          if (Number(room) === roomId && f.rooms[room].last_seq > cursor && !detached) {
+            cursor = f.rooms[room].last_seq;
+          }
         });
         markRead();
         break;
       case "resync":
-        if (f.room === roomId) window.location.reload();
+        if (f.room === roomId && !detached) window.location.reload();
         break;
       case "history":
         loadingOlder = false;
         var before = scroller.scrollHeight;
         f.messages.forEach(function (m) { insertMessage(m, false); });
+        decorate();
         scroller.scrollTop += scroller.scrollHeight - before;
         if (f.complete) {
           historyComplete = true;
@@ -347,6 +575,8 @@
         setUnread(f.room, f.room === roomId ? 0 : f.unread);
         break;
       case "mention":
+        // The room on screen shows the mention itself.
+        if (f.room === roomId && document.visibilityState === "visible") break;
         showNotice(t.tMention + " " + f.by + " " + t.tIn + " „" + f.room_name + "“");
         break;
       case "typing":
@@ -451,8 +681,44 @@
     });
   }
   if (olderButton) olderButton.addEventListener("click", loadOlder);
-  scroller.addEventListener("scroll", function () { if (scroller.scrollTop < 40) loadOlder(); });
+  scroller.addEventListener("scroll", function () {
+    if (scroller.scrollTop < 40) loadOlder();
+    if (!detached && nearBottom()) jump.hidden = true;
+  });
+  jump.addEventListener("click", function (event) {
+    if (detached) return; // the link opens the room at its newest message
+    event.preventDefault();
+    scroller.scrollTop = scroller.scrollHeight;
+    jump.hidden = true;
+    if (textarea) textarea.focus();
+  });
+  // Long-press opens a message's actions on touch screens.
+  var pressTimer = null;
+  list.addEventListener("touchstart", function (event) {
+    var item = event.target.closest(".chat-message");
+    if (!item) return;
+    pressTimer = window.setTimeout(function () {
+      var menu = item.querySelector(".chat-message__tools");
+      if (menu) { menu.open = true; closeMenus(menu); }
+    }, 500);
+  }, { passive: true });
+  ["touchend", "touchmove", "touchcancel"].forEach(function (name) {
+    list.addEventListener(name, function () { window.clearTimeout(pressTimer); }, { passive: true });
+  });
+  if (textarea) {
+    textarea.addEventListener("input", function () {
+      textarea.style.height = "auto";
+      textarea.style.height = textarea.scrollHeight + "px";
+    });
+  }
   document.addEventListener("visibilitychange", markRead);
-  scroller.scrollTop = scroller.scrollHeight;
+  decorate();
+  var target = focusSeq !== null ? findItem(focusSeq) : null;
+  if (target) {
+    target.classList.add("chat-message--focus");
+    target.scrollIntoView({ block: "center" });
+  } else {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
   connect();
 })();

@@ -174,9 +174,10 @@ def test_room_page_query_count_does_not_grow_with_messages(
         )
     url = reverse("chat:room", args=[room_32.pk])
     client_32.get(url)  # warm the session
-    # user, room, rights, room list with own unread counts, history, preference, and the
-    # shell's own (person, permissions): the same for 2 or 40 messages.
-    with assert_query_count(9):
+    # user, room, rights, room list with own unread counts, history, members (a count only
+    # past 100 members), preference, and the shell's own (person, permissions): the same for
+    # 2 or 40 messages.
+    with assert_query_count(10):
         assert client_32.get(url).status_code == 200
 
 
@@ -199,3 +200,69 @@ def test_a_room_without_unread_messages_has_a_hidden_badge(client_32, room_32, p
     html = client_32.get(reverse("chat:room", args=[room_32.pk])).content.decode()
     badge = re.search(rf'<span [^>]*data-unread="{room_32.pk}"[^>]*>', html).group(0)
     assert " hidden" in badge
+
+
+def _bulk_history(room, author, count):
+    """`count` messages straight into the table: a long-lived room, without the send path."""
+    Message.objects.bulk_create(
+        Message(room=room, author=author, seq=n, rev=n, client_id=f"b-{n}", text=str(n), html="")
+        for n in range(1, count + 1)
+    )
+    Room.objects.filter(pk=room.pk).update(last_seq=count)
+
+
+def test_a_room_with_10000_messages_opens_with_its_last_page_only(client_32, room_32, person_in_32):
+    _bulk_history(room_32, person_in_32.user, 10_000)
+    url = reverse("chat:room", args=[room_32.pk])
+    client_32.get(url)
+    with assert_query_count(10):
+        html = client_32.get(url).content.decode()
+    assert 'data-seq="10000"' in html and 'data-seq="9951"' in html
+    assert 'data-seq="9950"' not in html
+    assert "data-chat-older" in html
+
+
+def test_a_permalink_opens_the_room_at_that_message_for_members_only(
+    client, client_32, room_32, person_in_32, person_in_50
+):
+    _bulk_history(room_32, person_in_32.user, 10_000)
+    url = reverse("chat:message", args=[room_32.pk, 120])
+    client_32.get(url)
+    with assert_query_count(10):  # the same as opening the room
+        html = client_32.get(url).content.decode()
+    assert 'data-focus="120"' in html and 'id="nachricht-120"' in html
+    assert 'data-detached="1"' in html  # newer messages are one link away
+    assert 'data-seq="10000"' not in html
+    # The newest messages open as the room itself does.
+    recent = client_32.get(reverse("chat:message", args=[room_32.pk, 9990])).content.decode()
+    assert 'data-detached="0"' in recent and 'data-seq="10000"' in recent
+    assert client_32.get(reverse("chat:message", args=[room_32.pk, 20_000])).status_code == 404
+    client.force_login(person_in_50.user)
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "Kein Zugriff" in refused.content.decode()
+    assert "nachricht-120" not in refused.content.decode()
+
+
+def test_the_room_list_has_sections_and_a_list_view_for_phones(client_32, room_32, person_in_50):
+    services.direct_room_get_or_create(user=person_in_50.user, other=_own_user(client_32))
+    html = client_32.get(reverse("chat:index") + "?raeume").content.decode()
+    assert 'data-testid="chat-sidebar"' in html and 'data-testid="chat-pane"' not in html
+    assert ">Ämter</h3>" in html and ">Direktnachrichten</h3>" in html
+    assert ">Ämterübergreifend</h3>" not in html  # no empty sections
+
+
+def _own_user(client):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=client.session["_auth_user_id"])
+
+
+def test_search_in_one_room(client_32, room_32, person_in_32):
+    other = services.cross_office_room_create(creator=person_in_32.user, name="Zweiter Raum")
+    for room, client_id in ((room_32, "r-1"), (other, "r-2")):
+        services.message_send(
+            user=person_in_32.user, room_id=room.pk, client_id=client_id, text=f"Akte {room.pk}"
+        )
+    html = client_32.get(reverse("chat:search"), {"q": "Akte", "raum": other.pk}).content.decode()
+    assert f"Akte {other.pk}" in html and f"Akte {room_32.pk}</p>" not in html
