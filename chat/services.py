@@ -217,9 +217,12 @@ def direct_room_get_or_create(*, user, other) -> Room:
 # --- Messages ------------------------------------------------------------------------------
 
 
+SEND_RATE_SCOPE = "chat-send"
+
+
 def _check_send_rate(user) -> None:
     """S5: at most CHAT_SEND_RATE messages per window (intranet/ratelimit.py)."""
-    if ratelimit.hit("chat-send", user.pk, ratelimit.chat_send_rate()).limited:
+    if ratelimit.hit(SEND_RATE_SCOPE, user.pk, ratelimit.chat_send_rate()).limited:
         raise ChatError("rate_limited")
 
 

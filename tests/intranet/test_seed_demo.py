@@ -40,3 +40,19 @@ def test_demo_logins_work_and_have_their_roles():
     assert hr.has_perm("directory.manage_staff")
     ma32 = Person.objects.get(user__username="ma32").user
     assert set(ma32.groups.values_list("name", flat=True)) == {"Amt 32 – Mitarbeitende"}
+
+
+def test_seeding_the_chat_history_leaves_the_sending_budget_untouched():
+    """The seed backdates dozens of messages for dm32 (more than CHAT_SEND_RATE when the
+    directory is small); right after `make run` the person must still be able to write."""
+    from chat import services
+    from chat.models import Message, Room
+
+    call_command("seed_demo", people=5)
+    dm32 = Person.objects.get(user__username="dm32").user
+    assert Message.objects.filter(author=dm32).count() > 30
+    room = Room.objects.get(amt__number="32")
+    message, duplicate = services.message_send(
+        user=dm32, room_id=room.pk, client_id="after-seed", text="Guten Morgen"
+    )
+    assert not duplicate and message.text == "Guten Morgen"
