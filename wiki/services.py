@@ -136,7 +136,6 @@ def city_section_ensure() -> AmtSectionPage | None:
 
 
 @transaction.atomic
-@transaction.atomic
 def amt_section_merge(*, source: OrgUnit, target: OrgUnit) -> None:
     """Two Ämter become one (directory.services.org_unit_merge): the pages of the source's
     section move into the target's section, and the empty source section goes."""
@@ -152,6 +151,7 @@ def amt_section_merge(*, source: OrgUnit, target: OrgUnit) -> None:
     section.delete()
 
 
+@transaction.atomic
 def amt_section_ensure(*, amt: OrgUnit) -> AmtSectionPage | None:
     """Create or rename the Amt's section in "Wissen" and give its groups their rights.
 

@@ -87,3 +87,17 @@ def test_merging_two_amter_moves_the_pages_into_the_remaining_section(amt_32, am
     page.refresh_from_db()
     assert page.get_parent().specific == AmtSectionPage.objects.get(amt=amt_50)
     assert not AmtSectionPage.objects.filter(title__startswith="32 –").exists()
+
+
+def test_section_ensure_runs_in_one_transaction(amt_32, monkeypatch):
+    """A failure late in the set-up (here the audit entry) leaves no half-permissioned
+    section behind, also when the caller runs no transaction of its own."""
+    AmtSectionPage.objects.filter(amt=amt_32).delete()
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr("wiki.services.audit_record", audit_fails)
+    with pytest.raises(RuntimeError):
+        amt_section_ensure(amt=amt_32)
+    assert not AmtSectionPage.objects.filter(amt=amt_32).exists()
