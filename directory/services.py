@@ -19,7 +19,7 @@ from directory.models import (
     Visibility,
 )
 from directory.office_groups import office_groups_writable
-from directory.signals import login_sessions_ended
+from directory.signals import amt_groups_ensured, amt_merging, login_sessions_ended
 from intranet.services import audit_record
 from intranet.sessions import session_store
 
@@ -98,12 +98,8 @@ def amt_groups_ensure(*, amt: OrgUnit) -> dict[str, Group]:
     # Wagtail admin, where directory/permissions.py limits them to their Amt.
     assign_perm("directory.manage_staff", groups[OfficeGroup.Kind.PERSONAL], amt)
     groups[OfficeGroup.Kind.PERSONAL].permissions.add(_permission("wagtailadmin.access_admin"))
-    from wiki.services import amt_section_ensure  # lazy: the wiki builds on the directory
-
-    amt_section_ensure(amt=amt)  # the Amt's section in "Wissen", with its page permissions
-    from chat.services import amt_room_ensure  # the Amt's chat room follows its groups
-
-    amt_room_ensure(amt=amt)
+    # The wiki's section and the chat's room follow the groups (receivers in their apps).
+    amt_groups_ensured.send(sender=OrgUnit, amt=amt)
     return groups
 
 
@@ -190,11 +186,7 @@ def org_unit_merge(*, source: OrgUnit, target: OrgUnit, actor) -> OrgUnit:
     )
     summary = f"{source} → {target}"
     if source.kind == OrgUnit.Kind.AMT:
-        from chat.services import amt_room_merge  # lazy: the chat builds on the directory
-        from wiki.services import amt_section_merge
-
-        amt_section_merge(source=source, target=target)
-        amt_room_merge(source=source, target=target)
+        amt_merging.send(sender=OrgUnit, source=source, target=target)
     with office_groups_writable():
         source.delete()
         Group.objects.filter(pk__in=source_groups).delete()
