@@ -10,6 +10,9 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.support.factories import PersonFactory, amt_with_groups, site_root_ensure
 
+# The OpenID provider and the daphne in OIDC mode, for tests/sso/ and tests/e2e/.
+pytest_plugins = ["tests.support.oidc_fixtures"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # CI explores the same examples on every run, so a red build names a change, not chance;

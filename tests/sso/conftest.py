@@ -55,62 +55,6 @@ def ldap_mode(settings, city_slapd):
     return apply
 
 
-# Accounts at the test OpenID provider: sub -> claims. The personnel number reaches the
-# portal in the UserInfo response, as the provider sends scope claims there.
-OIDC_ACCOUNTS = {
-    "lena": {
-        "personnel_number": "T300001",
-        "email": "lena.mueller@stadt.example",
-        "given_name": "Lena",
-        "family_name": "Müller",
-    },
-    "fremd": {"personnel_number": "T399999", "email": "fremd@stadt.example"},
-    "ausgeschieden": {"personnel_number": "T300004", "email": "weg@stadt.example"},
-    # Same personnel number as lena, another account: must not take over lena's user.
-    "doppelt": {"personnel_number": "T300001", "email": "doppelt@stadt.example"},
-    # An e-mail address that the directory gives to someone else.
-    "mailgleich": {"personnel_number": "T300002", "email": "lena.mueller@stadt.example"},
-    "ohne.nummer": {"email": "ohne@stadt.example"},
-}
-
-
-@pytest.fixture(scope="session")
-def live_portal_port():
-    """The port of the daphne that the live sign-in tests start (the provider must know
-    its redirect and back-channel URLs before either starts)."""
-    from bench.cluster import free_port
-
-    return free_port()
-
-
-@pytest.fixture(scope="session")
-def openid_provider(live_portal_port):
-    from tests.support.oidc import BACKCHANNEL_PATH, OpenIDProvider
-
-    live = f"http://127.0.0.1:{live_portal_port}"
-    provider = OpenIDProvider(
-        portal_urls=["http://testserver", live],
-        accounts=OIDC_ACCOUNTS,
-        backchannel_url=f"{live}{BACKCHANNEL_PATH}",
-    )
-    provider.start()
-    try:
-        yield provider
-    finally:
-        provider.stop()
-
-
-def oidc_environment(provider) -> dict[str, str]:
-    from tests.support.oidc import CLIENT_ID, CLIENT_SECRET
-
-    return {
-        "PORTAL_AUTH_MODE": "oidc",
-        "OIDC_ISSUER": provider.issuer,
-        "OIDC_CLIENT_ID": CLIENT_ID,
-        "OIDC_CLIENT_SECRET": CLIENT_SECRET,
-    }
-
-
 @pytest.fixture
 def oidc_mode(settings, openid_provider):
     """The portal in OIDC mode against the test provider (for Django's test client)."""

@@ -9,7 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import jwt
 import requests
@@ -134,11 +134,11 @@ def provider_login(session: requests.Session, authorize_url: str, login: str) ->
 
 def follow_to_portal(session: requests.Session, response) -> str:
     """Follow the provider's redirects until one leaves the provider."""
-    provider = re.match(r"https?://[^/]+", response.url).group(0)
+    provider = urlsplit(response.url).netloc  # host and port: the portal is on 127.0.0.1 too
     for _ in range(10):
         assert response.status_code in (302, 303), (response.status_code, response.text[:2000])
         location = urljoin(response.url, response.headers["Location"])
-        if not location.startswith(provider):
+        if urlsplit(location).netloc != provider:
             return location
         response = session.get(location, allow_redirects=False, timeout=10)
     raise AssertionError("too many redirects at the provider")
