@@ -5,6 +5,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -352,6 +353,11 @@ CSP_PORTAL = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+if PORTAL_AUTH_MODE == sso_modes.OIDC and OIDC_ISSUER:
+    # "Abmelden" posts to the portal, which redirects to the provider's end-session
+    # endpoint (RP-initiated logout); browsers hold that redirect to form-action too.
+    _issuer = urlsplit(OIDC_ISSUER)
+    CSP_PORTAL["form-action"] += f" {_issuer.scheme}://{_issuer.netloc}"
 CSP_ADMIN = {
     **CSP_PORTAL,
     "style-src": "'self' 'unsafe-inline'",
