@@ -18,9 +18,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 
 from directory.models import Person
+from intranet.models import AuditEntry
 from intranet.sso import oidc
 from intranet.sso.models import ExternalIdentity
-from tests.support.factories import PersonFactory
+from tests.support.factories import TEST_PASSWORD, PersonFactory, UserFactory
 from tests.support.oidc import CLIENT_ID, provider_login, provider_logout, rsa_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.oidc]
@@ -78,11 +79,69 @@ def test_city_account_signs_in_as_the_directory_person(client, oidc_mode, lena):
     assert Person.objects.count() == people
     identity = ExternalIdentity.objects.get(user=lena.user)
     assert (identity.issuer, identity.subject) == (oidc_mode.issuer, "lena")
+    lena.user.refresh_from_db()
+    assert lena.user.last_login is None  # P1: no login time, no login history
 
 
-def test_next_pointing_elsewhere_is_dropped(client, oidc_mode, lena):
-    response, _callback, _browser = _sign_in(client, "lena", next_url="https://evil.example/")
+UNSAFE_NEXT = [
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.parametrize("next_url", UNSAFE_NEXT)
+def test_next_pointing_elsewhere_is_dropped(client, oidc_mode, lena, next_url):
+    response, _callback, _browser = _sign_in(client, "lena", next_url=next_url)
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+@pytest.fixture
+def break_glass(settings):
+    """A break-glass account and a client address of their own: with Redis as the cache,
+    failure counts and lock-outs outlive the test (and the test run)."""
+    name = f"notfall-{uuid.uuid4().hex[:8]}"
+    UserFactory(username=name, is_staff=True)
+    settings.PORTAL_BREAK_GLASS_ACCOUNTS = [name]
+    return name, f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+
+
+def _password_login(client, username, password, address, next_url=""):
+    return client.post(
+        "/anmelden/",
+        {"username": username, "password": password, "next": next_url},
+        REMOTE_ADDR=address,
+    )
+
+
+@pytest.mark.parametrize("next_url", UNSAFE_NEXT)
+def test_break_glass_login_is_audited_and_keeps_next_on_the_site(
+    client, oidc_mode, break_glass, amt_32, next_url
+):
+    name, address = break_glass
+    employee = PersonFactory(unit=amt_32)  # has a local password, as the demo data does
+
+    refused = _password_login(client, employee.user.username, TEST_PASSWORD, address)
+    assert refused.status_code == 200 and _user_id(client) is None
+
+    response = _password_login(client, name, TEST_PASSWORD, address, next_url)
+    assert response.status_code == 302 and response["Location"] == "/"
+    entry = AuditEntry.objects.get(action="auth.break_glass.login")
+    assert entry.actor.username == name
+
+
+def test_break_glass_login_is_rate_limited(client, oidc_mode, break_glass, settings):
+    name, address = break_glass
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 5
+
+    codes = [_password_login(client, name, f"falsch-{n}", address).status_code for n in range(6)]
+
+    assert codes == [200] * 4 + [429] * 2  # the fifth failure locks the account
+    assert _password_login(client, name, TEST_PASSWORD, address).status_code == 429
+    assert _user_id(client) is None
+    assert not AuditEntry.objects.filter(action="auth.break_glass.login").exists()
+    assert AuditEntry.objects.filter(action="security.login_lockout").count() == 1
 
 
 def test_the_account_is_keyed_on_iss_and_sub_never_on_the_email(client, oidc_mode, lena, amt_32):
