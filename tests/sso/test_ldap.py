@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from directory.models import Person
+from directory.signals import login_sessions_ended
 from intranet.models import AuditEntry
 from intranet.sso import ldap_auth
 from intranet.sso.checks import sso_settings_complete
@@ -13,7 +14,7 @@ from intranet.sso.models import ExternalIdentity
 from tests.support import ldap_server
 from tests.support.factories import TEST_PASSWORD, PersonFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.ldap]
 
 PASSWORD = ldap_server.PASSWORD
 
@@ -154,7 +155,7 @@ def test_the_service_account_needs_paging_to_see_every_account(ldap_mode, settin
 
 
 def test_lifecycle_job_ends_sessions_of_closed_accounts_and_reports_them(
-    client, amt_32, ldap_mode, city_slapd, settings, mailoutbox
+    client, amt_32, ldap_mode, city_slapd, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
     ldap_mode(PORTAL_LDAP_PAGE_SIZE=2)
     settings.PORTAL_ACCOUNTS_REPORT_EMAIL = ["personal@stadt.example"]
@@ -171,15 +172,27 @@ def test_lifecycle_job_ends_sessions_of_closed_accounts_and_reports_them(
         "add: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n"
     )
     city_slapd.ldapdelete(f"uid=kollegin3,{ldap_server.PEOPLE}")
+    ended = []
+
+    def sessions_ended(sender, user_id, session_keys, all_sessions, **kwargs):
+        ended.append((user_id, len(session_keys), all_sessions))
+
+    login_sessions_ended.connect(sessions_ended)
     try:
-        call_command("sso_accounts_check", stdout=open("/dev/null", "w"))
-    finally:  # the directory outlives the test's database
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("sso_accounts_check", stdout=open("/dev/null", "w"))
+    finally:
+        login_sessions_ended.disconnect(sessions_ended)
+        # the directory outlives the test's database
         city_slapd.modify(
             f"dn: uid=kollegin2,{ldap_server.PEOPLE}\nchangetype: modify\n"
             "delete: pwdAccountLockedTime\n"
         )
         city_slapd.add(uid="kollegin3", number="T200003")
 
+    # the offboarding path: the chat closes every socket of these people with 4003 on this
+    # signal (tests/chat/test_session_end.py)
+    assert sorted(ended) == sorted([(locked.user.pk, 1, True), (gone.user.pk, 1, True)])
     assert clients[active.pk].get("/").status_code == 200
     assert clients[locked.pk].get("/").status_code == 302
     assert clients[gone.pk].get("/").status_code == 302
