@@ -32,19 +32,19 @@ def city_slapd():
 
 @pytest.fixture
 def ldap_mode(settings, city_slapd):
-    """The portal in LDAP mode against the test slapd, over StartTLS."""
+    """The portal in LDAP mode against the test slapd, over StartTLS (or LDAPS)."""
     from intranet.sso.ldap_auth import ldap_settings
 
-    def apply(flavour: str = "openldap", **overrides):
+    def apply(flavour: str = "openldap", *, ldaps: bool = False, **overrides):
         settings.PORTAL_AUTH_MODE = "ldap"
         settings.AUTHENTICATION_BACKENDS = backends_for("ldap")
         values = ldap_settings(
-            server_uri=city_slapd.ldap_uri,
+            server_uri=city_slapd.ldaps_uri if ldaps else city_slapd.ldap_uri,
             user_base=ldap_server.PEOPLE,
             bind_dn=ldap_server.SERVICE_DN,
             bind_password=ldap_server.SERVICE_PASSWORD,
             flavour=flavour,
-            start_tls=True,
+            start_tls=not ldaps,
             ca_file=ldap_server.CA_FILE,
         )
         values.update(overrides)

@@ -28,12 +28,18 @@ def _logged_in_user_id(client):
 
 
 @pytest.mark.parametrize(
-    ("flavour", "username"), [("openldap", "lena.mueller"), ("ad", "LENA.MUELLER")]
+    ("flavour", "username", "ldaps"),
+    [
+        ("openldap", "lena.mueller", False),
+        ("ad", "LENA.MUELLER", False),
+        ("ad", "lena.mueller", True),
+    ],
+    ids=["openldap-starttls", "ad-starttls", "ad-ldaps"],
 )
 def test_city_account_signs_in_as_the_directory_person(
-    client, amt_32, ldap_mode, flavour, username
+    client, amt_32, ldap_mode, flavour, username, ldaps
 ):
-    ldap_mode(flavour)
+    ldap_mode(flavour, ldaps=ldaps)
     person = PersonFactory(unit=amt_32, personnel_number="T100001")
     people_before = Person.objects.count()
 
@@ -144,6 +150,9 @@ def test_passwords_go_to_the_directory_only_encrypted(ldap_mode, city_slapd, set
 def test_the_service_account_needs_paging_to_see_every_account(ldap_mode, settings):
     ldap_mode(PORTAL_LDAP_PAGE_SIZE=2)
     connection = ldap_auth.directory_connection()
+    # AD's referrals are never chased (django-auth-ldap#305), on this connection and the login's
+    assert connection.get_option(ldap.OPT_REFERRALS) == 0
+    assert settings.AUTH_LDAP_CONNECTION_OPTIONS[ldap.OPT_REFERRALS] == 0
     with pytest.raises(ldap.SIZELIMIT_EXCEEDED):
         connection.search_s(ldap_server.PEOPLE, ldap.SCOPE_SUBTREE, "(employeeNumber=*)")
     connection.unbind_s()

@@ -1,6 +1,6 @@
 """A real OpenLDAP slapd for the tests, started on a loopback port with its own data
 directory (python-ldap's slapdtest, as django-auth-ldap's own CI does) and stopped by its
-process. It speaks StartTLS with python-ldap's test CA, and holds a small city tree with
+process. It speaks StartTLS and LDAPS (a second port) with python-ldap's test CA, and holds a small city tree with
 both kinds of account: OpenLDAP (uid, employeeNumber, ppolicy's pwdAccountLockedTime) and
 Active Directory style (sAMAccountName, employeeID, userAccountControl: ad_schema.ldif)."""
 
@@ -64,6 +64,17 @@ class CitySlapd(slapdtest.SlapdObject):
     def __init__(self):
         self.TMPDIR = tempfile.mkdtemp(prefix="portal-slapd-")
         super().__init__()
+        # LDAPS on a second loopback port, beside ldap:// with StartTLS
+        self.ldaps_uri = f"ldaps://{self.local_host}:{self._avail_tcp_port()}/"
+
+    def _start_slapd(self):
+        # slapdtest joins ldap_uri and ldapi_uri into slapd's -h list: add the LDAPS one
+        ldapi_uri = self.ldapi_uri
+        self.ldapi_uri = " ".join(uri for uri in (ldapi_uri, self.ldaps_uri) if uri)
+        try:
+            super()._start_slapd()
+        finally:
+            self.ldapi_uri = ldapi_uri
 
     def stop(self):
         super().stop()
