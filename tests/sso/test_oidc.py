@@ -83,6 +83,16 @@ def test_city_account_signs_in_as_the_directory_person(client, oidc_mode, lena):
     assert lena.user.last_login is None  # P1: no login time, no login history
 
 
+def test_the_personnel_number_claim_is_configurable(client, oidc_mode, lena, settings):
+    response, _callback, _browser = _sign_in(client, "anders")
+    assert response.status_code == 403 and "keine Personalnummer" in response.content.decode()
+
+    settings.OIDC_PERSONNEL_NUMBER_CLAIM = "employee_number"
+    fresh = client.__class__()
+    response, _callback, _browser = _sign_in(fresh, "anders")
+    assert response.status_code == 302 and _user_id(fresh) == str(lena.user.pk)
+
+
 UNSAFE_NEXT = [
     "https://evil.example/",
     "//evil.example/",

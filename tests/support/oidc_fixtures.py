@@ -20,6 +20,8 @@ OIDC_ACCOUNTS = {
     # An e-mail address that the directory gives to someone else.
     "mailgleich": {"personnel_number": "T300002", "email": "lena.mueller@stadt.example"},
     "ohne.nummer": {"email": "ohne@stadt.example"},
+    # A provider that names the personnel-number claim differently (OIDC_PERSONNEL_NUMBER_CLAIM).
+    "anders": {"employee_number": "T300001", "email": "anders@stadt.example"},
 }
 
 

@@ -17,7 +17,7 @@ const provider = new Provider(config.issuer, {
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],
-    profile: ['name', 'given_name', 'family_name', 'personnel_number'],
+    profile: ['name', 'given_name', 'family_name', 'personnel_number', 'employee_number'],
   },
   features: {
     devInteractions: { enabled: true }, // the provider's own login page: any password
