@@ -55,10 +55,6 @@ class Room(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def retention(self) -> int:
-        return self.retention_days or settings.CHAT_RETENTION_DAYS
-
 
 class RoomUserObjectPermission(UserObjectPermissionBase):
     """Guardian permissions of single people on a room (direct FK: one indexed join)."""

@@ -6,25 +6,13 @@ Views, services and other apps ask these functions; nobody calls `has_perm` dire
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
-from directory import selectors
-from directory.models import VOLUNTARY_FIELDS, OfficeGroup, OrgUnit, Person, Visibility
+from directory.models import VOLUNTARY_FIELDS, OrgUnit, Person, Visibility
+from directory.tree import amt_list_for_user, units_below_q
 
 
 def amter_of_user(user) -> QuerySet[OrgUnit]:
     """Which Ämter does this user belong to (as a member, through the directory)?"""
-    return selectors.amt_list_for_user(user=user)
-
-
-def user_belongs_to_amt(user, amt: OrgUnit) -> bool:
-    return amter_of_user(user).filter(pk=amt.pk).exists()
-
-
-def user_has_office_role(user, unit: OrgUnit, kind: str) -> bool:
-    """Is the user in the office group `kind` of the Amt that `unit` belongs to?"""
-    amt = unit.amt
-    if amt is None or not user.is_authenticated:
-        return False
-    return user.groups.filter(office_group__amt=amt, office_group__kind=kind).exists()
+    return amt_list_for_user(user=user)
 
 
 def user_may_manage_staff(user, unit: OrgUnit) -> bool:
@@ -36,24 +24,6 @@ def user_may_manage_staff(user, unit: OrgUnit) -> bool:
         return True
     amt = unit.amt
     return amt is not None and user.has_perm("directory.manage_staff", amt)
-
-
-def user_is_digital_mover(user, unit: OrgUnit) -> bool:
-    return user_has_office_role(user, unit, OfficeGroup.Kind.DIGITAL_MOVERS)
-
-
-def user_may(user, action: str, unit: OrgUnit) -> bool:
-    """Answer "may this user do X on this unit?" for the actions the portal knows."""
-    checks = {
-        "view": lambda: user.is_authenticated and user.is_active,
-        "manage_staff": lambda: user_may_manage_staff(user, unit),
-        "publish": lambda: user_has_office_role(user, unit, OfficeGroup.Kind.DIGITAL_MOVERS),
-        "approve": lambda: user_has_office_role(user, unit, OfficeGroup.Kind.REDAKTION),
-        "moderate": lambda: user_has_office_role(user, unit, OfficeGroup.Kind.DIGITAL_MOVERS),
-    }
-    if action not in checks:
-        raise ValueError(f"Unknown directory action: {action}")
-    return bool(checks[action]())
 
 
 # --- Visibility of people (P6): THE rule, used by search, profile, vCard and JSON ---------
@@ -143,7 +113,7 @@ def people_managed_by(user) -> QuerySet[Person]:
         return Person.objects.all()
     scope = Q(pk__in=[])
     for amt in amter_managed_by(user):
-        scope |= selectors.units_below_q(unit=amt, prefix="unit")
+        scope |= units_below_q(unit=amt, prefix="unit")
     return Person.objects.filter(scope)
 
 

@@ -1,32 +1,10 @@
 """Reads of the organisational tree and the people in it."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from directory import search
-from directory.models import OfficeGroup, OrgUnit, Person
-
-
-def units_below_q(*, unit: OrgUnit, prefix: str) -> Q:
-    """A filter for `<prefix>` being `unit` itself or a unit below it.
-
-    The tree is at most two levels deep below an Amt, so three joins answer it without
-    storing a derived `amt` column that could drift.
-    """
-    return (
-        Q(**{prefix: unit})
-        | Q(**{f"{prefix}__parent": unit})
-        | Q(**{f"{prefix}__parent__parent": unit})
-    )
-
-
-def person_list_for_amt(*, amt: OrgUnit) -> QuerySet[Person]:
-    primary = units_below_q(unit=amt, prefix="unit")
-    further = units_below_q(unit=amt, prefix="further_units")
-    return (
-        Person.objects.filter(is_active=True)
-        .filter(Q(pk__in=Person.objects.filter(primary)) | Q(pk__in=Person.objects.filter(further)))
-        .select_related("unit", "user")
-    )
+from directory.models import OrgUnit, Person
+from directory.tree import units_below_q as units_below_q  # services filter with it
 
 
 def person_for_user(*, user) -> Person | None:
@@ -48,17 +26,6 @@ def amt_list_for_person(*, person: Person) -> list[OrgUnit]:
         if amt is not None:
             amter[amt.pk] = amt
     return list(amter.values())
-
-
-def amt_list_for_user(*, user) -> QuerySet[OrgUnit]:
-    """The Ämter whose member group the user is in; the groups mirror the directory."""
-    if not user.is_authenticated:
-        return OrgUnit.objects.none()
-    return OrgUnit.objects.filter(
-        kind=OrgUnit.Kind.AMT,
-        office_groups__kind=OfficeGroup.Kind.MEMBERS,
-        office_groups__group__user=user,
-    ).distinct()
 
 
 # --- People as others see them ------------------------------------------------------------

@@ -19,7 +19,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from directory import hr_import, permissions, services
+from directory import hr_import, permissions, services, tree
 from directory.admin_forms import (
     OrgUnitAdminForm,
     PersonAdminForm,
@@ -239,9 +239,7 @@ def directory_follow_admin_edits(request, instance):
             services.amt_groups_ensure(amt=instance)
         services.org_unit_members_groups_sync(unit=instance)
         services.person_search_refresh(
-            people=Person.objects.filter(
-                permissions.selectors.units_below_q(unit=instance, prefix="unit")
-            )
+            people=Person.objects.filter(tree.units_below_q(unit=instance, prefix="unit"))
         )
     elif isinstance(instance, OfficeRole):
         services.person_groups_sync(person=instance.person)

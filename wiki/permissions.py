@@ -115,15 +115,6 @@ def user_may_view_page(user, page: Page) -> bool:
     return user_passes_view_restrictions(user, page_view_restrictions(page))
 
 
-def user_may_edit_page(user, page: Page) -> bool:
-    return page.permissions_for_user(user).can_edit()
-
-
-def user_may_publish_page(user, page: Page) -> bool:
-    """Publishing without the workflow; Digital Movers never may, the Redaktion approves."""
-    return page.permissions_for_user(user).can_publish()
-
-
 def _digital_mover_amt_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()

@@ -89,3 +89,17 @@ def test_a_failing_receiver_rolls_the_directory_change_back(home_page):
     assert not Group.objects.filter(name__startswith="Amt 77").exists()
     assert not AmtSectionPage.objects.filter(title__contains="Testamt").exists()
     assert not Room.objects.filter(name__contains="Testamt").exists()
+
+
+def test_permissions_decide_without_the_selectors():
+    """Selectors filter by what permissions allow; permissions never read through selectors
+    (both use directory/tree.py), so neither import goes round in a circle."""
+    imported = _imported_modules(DIRECTORY / "permissions.py")
+    assert "directory.selectors" not in imported
+    assert not any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "directory"
+        and alias.name == "selectors"
+        for node in ast.walk(ast.parse((DIRECTORY / "permissions.py").read_text()))
+        for alias in getattr(node, "names", [])
+    )

@@ -7,7 +7,6 @@ from django.contrib.auth.models import Group
 from directory import services as directory_services
 from intranet.models import AuditEntry
 from tests.wiki.conftest import add_knowledge_page, city_section
-from wiki import permissions
 from wiki.models import AmtSectionPage, WikiIndexPage
 from wiki.services import CENTRAL_REDAKTION_GROUP_NAME, amt_section_ensure
 
@@ -37,13 +36,13 @@ def test_digital_mover_of_amt_a_cannot_edit_amt_b(mover_32, section_32, section_
     user = mover_32.user
     page_in_50 = add_knowledge_page(section_50, title="Wohngeld-Leitfaden", owner=person_in_32)
     page_in_32 = add_knowledge_page(section_32, title="Bußgeld-Leitfaden", owner=person_in_32)
-    assert permissions.user_may_edit_page(user, page_in_32)
+    assert page_in_32.permissions_for_user(user).can_edit()
     assert section_32.permissions_for_user(user).can_add_subpage()
-    assert not permissions.user_may_edit_page(user, page_in_50)
+    assert not page_in_50.permissions_for_user(user).can_edit()
     assert not section_50.permissions_for_user(user).can_add_subpage()
     # They may write in the city-wide section, but publish nowhere without approval.
     assert city_section().permissions_for_user(user).can_add_subpage()
-    assert not permissions.user_may_publish_page(user, page_in_32)
+    assert not page_in_32.permissions_for_user(user).can_publish()
 
 
 def test_digital_mover_of_amt_a_gets_403_on_amt_b_in_the_admin(
