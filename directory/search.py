@@ -209,16 +209,6 @@ def search_statistics_refresh() -> None:
 
 
 # --- The query -------------------------------------------------------------------------------
-def person_search_filter(queryset: QuerySet, *, query: str) -> QuerySet:
-    """Filter and rank active people for a free-text query; an empty query finds nobody."""
-    terms = query_terms(query)
-    if not terms:
-        return queryset.none()
-    if settings.IS_POSTGRES:
-        return _postgres_search(queryset, terms=terms)
-    return _sqlite_search(queryset, terms=terms)
-
-
 def _rank(terms: list[str]):
     """Cheap ranking on the short name column: a name starting with the first term comes
     first, then a name containing a word with that prefix, then any other match."""
@@ -229,30 +219,6 @@ def _rank(terms: list[str]):
         When(search_document__contains=f" {first}", then=Value(1.0)),
         default=Value(0.0),
         output_field=FloatField(),
-    )
-
-
-def _postgres_search(queryset: QuerySet, *, terms: list[str]) -> QuerySet:
-    from directory.models import Person
-
-    # Every term must match some word as a prefix ("schmi" → schmidt), through the GIN
-    # index on the tsvector …
-    prefix = SearchQuery(
-        " & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple"
-    )
-    candidates = Person.objects.filter(search_vector=prefix).order_by().values("pk")
-    # … or, for a single word, a name may be spelled wrongly ("Schmitt" → Schmidt), through
-    # the pg_trgm GIN index on the names. A UNION lets each branch use its own index.
-    if len(terms) == 1 and len(terms[0]) >= 4 and terms[0].isalpha():
-        candidates = candidates.union(
-            Person.objects.filter(search_names__trigram_word_similar=terms[0])
-            .order_by()
-            .values("pk")
-        )
-    return (
-        queryset.filter(pk__in=candidates)
-        .annotate(search_rank=_rank(terms))
-        .order_by("-search_rank", "last_name", "first_name", "pk")
     )
 
 

@@ -49,11 +49,6 @@ def person_list_active() -> QuerySet[Person]:
     )
 
 
-def person_search(*, query: str) -> QuerySet[Person]:
-    """Active people matching a free-text query, best first (see directory/search.py)."""
-    return search.person_search_filter(person_list_active(), query=query)
-
-
 def person_search_ids(*, query: str, limit: int) -> list[int]:
     """The ids of the best `limit` matches, in order: one narrow query without joins, so a
     broad query ("Sachbearbeitung") costs little more than a narrow one."""
