@@ -4,7 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Person, Visibility
+from directory.models import (
+    VOLUNTARY_FIELDS,
+    VOLUNTARY_FIELDS_AND_VISIBILITY,
+    Person,
+    Visibility,
+)
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
@@ -25,27 +30,12 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "photo",
-            "photo_visibility",
-            "mobile",
-            "mobile_visibility",
-            "languages",
-            "languages_visibility",
-            "topics",
-            "topics_visibility",
-            "about",
-            "about_visibility",
-            "absent_until",
-        ]
+        fields = [*VOLUNTARY_FIELDS_AND_VISIBILITY, "absent_until"]
         widgets = {
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "absent_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "about": forms.Textarea(attrs={"rows": 4}),
-            **{
-                f"{field}_visibility": forms.RadioSelect
-                for field in ("photo", "mobile", "languages", "topics", "about")
-            },
+            **{f"{field}_visibility": forms.RadioSelect for field in VOLUNTARY_FIELDS},
         }
         help_texts = {"absent_until": _("Leer lassen, wenn Sie nicht abwesend sind.")}
 
@@ -53,7 +43,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.deputy_id and not self.is_bound:
             self.initial["deputy_email"] = self.instance.deputy.email
-        for field in ("photo", "mobile", "languages", "topics", "about"):
+        for field in VOLUNTARY_FIELDS:
             self.fields[f"{field}_visibility"].choices = Visibility.choices
 
     def clean_photo(self):

@@ -120,7 +120,12 @@ class Visibility(models.TextChoices):
     SELF = "self", _("nur ich")
 
 
+# The one list of voluntary profile fields (P6). Each has a `<field>_visibility` beside it;
+# the profile form, its service, the privacy register and what others see derive from here.
 VOLUNTARY_FIELDS = ("photo", "mobile", "languages", "topics", "about")
+VOLUNTARY_FIELDS_AND_VISIBILITY = tuple(
+    name for field in VOLUNTARY_FIELDS for name in (field, f"{field}_visibility")
+)
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import VOLUNTARY_FIELDS_AND_VISIBILITY
 from intranet.privacy_register import (
     LEGAL_BASIS_CONSENT,
     LEGAL_BASIS_EMPLOYMENT,
@@ -59,18 +60,7 @@ PERSONAL_DATA = [
     ),
     PersonalField(
         model="directory.Person",
-        fields=(
-            "photo",
-            "photo_visibility",
-            "mobile",
-            "mobile_visibility",
-            "languages",
-            "languages_visibility",
-            "topics",
-            "topics_visibility",
-            "about",
-            "about_visibility",
-        ),
+        fields=VOLUNTARY_FIELDS_AND_VISIBILITY,
         category=_("Freiwillige Profilangaben"),
         purpose=_(
             "Sich Kolleginnen und Kollegen vorstellen. Jede Angabe ist freiwillig; die Person "

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from directory import search
-from directory.models import OrgUnit, Person
+from directory.models import VOLUNTARY_FIELDS, OrgUnit, Person
 from directory.tree import units_below_q as units_below_q  # services filter with it
 
 
@@ -97,8 +97,8 @@ def person_released(*, user, person: Person, amt_ids: set[int]) -> dict:
         ),
         "has_photo": "photo" in visible and bool(person.photo),
     }
-    for field in ("mobile", "languages", "topics", "about"):
-        if field in visible and getattr(person, field):
+    for field in VOLUNTARY_FIELDS:
+        if field != "photo" and field in visible and getattr(person, field):
             data[field] = getattr(person, field)
     return data
 

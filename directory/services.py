@@ -11,6 +11,7 @@ from guardian.shortcuts import assign_perm
 from directory import search, selectors
 from directory.models import (
     ROLE_GROUP_KIND,
+    VOLUNTARY_FIELDS_AND_VISIBILITY,
     LoginSession,
     OfficeGroup,
     OfficeRole,
@@ -277,20 +278,7 @@ def person_update(*, person: Person, actor=SYSTEM, **fields) -> Person:
     return person
 
 
-PROFILE_FIELDS = {
-    "photo",
-    "photo_visibility",
-    "mobile",
-    "mobile_visibility",
-    "languages",
-    "languages_visibility",
-    "topics",
-    "topics_visibility",
-    "about",
-    "about_visibility",
-    "deputy",
-    "absent_until",
-}
+PROFILE_FIELDS = {*VOLUNTARY_FIELDS_AND_VISIBILITY, "deputy", "absent_until"}
 
 
 @transaction.atomic
