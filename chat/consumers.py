@@ -1,7 +1,6 @@
 """The portal's one WebSocket per browser tab: every chat room of the user plus their own
 per-user group. The protocol is in docs/chat-protocol.md and chat/protocol.py."""
 
-import json
 import logging
 import time
 
@@ -13,15 +12,14 @@ from django.db import InterfaceError, OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from chat import events
 from chat.events import room_group_name, session_group_name, user_group_name
 from chat.protocol import (
     HISTORY_PAGE,
     MAX_FRAME_BYTES,
     UNAVAILABLE_SEND,
     FrameError,
-    error_frame,
     parse_client_frame,
-    validate_server_frame,
 )
 from intranet.channel_layer import channel_release
 from intranet.sessions import session_is_live
@@ -103,7 +101,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         await self.accept()
-        await self.send_frame({"type": "hello", "user": self.user.pk})
+        await self.send_frame(events.hello_frame(user_id=self.user.pk))
         await self._touch_presence()
 
     async def dispatch(self, message):
@@ -152,7 +150,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
             logger.warning("chat: frame refused, a service is unreachable (%r)", error)
             if frame["type"] == "ping":
                 # The socket is alive even if the database is not: keep the heartbeat going.
-                await self.send_frame({"type": "pong"})
+                await self.send_frame(events.pong_frame())
             else:
                 message = UNAVAILABLE_SEND if frame["type"] == "send" else None
                 await self.send_error("unavailable", ref=self._ref(frame), message=message)
@@ -167,7 +165,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
 
     async def on_ping(self, frame):
         await self._touch_presence()
-        await self.send_frame({"type": "pong"})
+        await self.send_frame(events.pong_frame())
 
     async def on_sync(self, frame):
         from chat import selectors
@@ -183,12 +181,10 @@ class PortalConsumer(AsyncWebsocketConsumer):
 
         state, replay = await database_sync_to_async(load)()
         for room_id, last_seq in replay.resync.items():
-            await self.send_frame({"type": "resync", "room": room_id, "last_seq": last_seq})
+            await self.send_frame(events.resync_frame(room_id=room_id, last_seq=last_seq))
         for payload in replay.messages:
-            await self.send_frame({"type": "message", **payload})
-        await self.send_frame(
-            {"type": "synced", "rooms": {str(room): values for room, values in state.items()}}
-        )
+            await self.send_frame(events.message_frame(payload=payload))
+        await self.send_frame(events.synced_frame(state=state))
 
     async def on_send(self, frame):
         from chat import selectors, services
@@ -197,18 +193,17 @@ class PortalConsumer(AsyncWebsocketConsumer):
             user=self.user, room_id=frame["room"], client_id=frame["client_id"], text=frame["text"]
         )
         await self.send_frame(
-            {
-                "type": "ack",
-                "room": message.room_id,
-                "client_id": message.client_id,
-                "seq": message.seq,
-                "duplicate": duplicate,
-            }
+            events.ack_frame(
+                room_id=message.room_id,
+                client_id=message.client_id,
+                seq=message.seq,
+                duplicate=duplicate,
+            )
         )
         if duplicate:
             # The first send's broadcast may have been lost with the old connection.
             payload = await database_sync_to_async(selectors.message_payload)(message)
-            await self.send_frame({"type": "message", **payload})
+            await self.send_frame(events.message_frame(payload=payload))
 
     async def on_edit(self, frame):
         from chat import services
@@ -235,12 +230,9 @@ class PortalConsumer(AsyncWebsocketConsumer):
             room_id=frame["room"], before=frame["before"], limit=limit
         )
         await self.send_frame(
-            {
-                "type": "history",
-                "room": frame["room"],
-                "messages": messages,
-                "complete": len(messages) < limit,
-            }
+            events.history_frame(
+                room_id=frame["room"], messages=messages, complete=len(messages) < limit
+            )
         )
 
     async def on_read(self, frame):
@@ -268,54 +260,37 @@ class PortalConsumer(AsyncWebsocketConsumer):
         if not await database_sync_to_async(allowed)():
             raise ChatError("feature_off")
         self.last_typing = now
-        await self.channel_layer.group_send(
-            room_group_name(frame["room"]),
-            {
-                "type": "chat.typing",
-                "room": frame["room"],
-                "name": self._author_name(),
-                "sender": self.channel_name,
-            },
+        await events.notify_typing(
+            self.channel_layer,
+            room_id=frame["room"],
+            name=self._author_name(),
+            sender=self.channel_name,
         )
 
     async def on_presence_query(self, frame):
         from chat import presence
 
         online = await database_sync_to_async(presence.presence_online)(user_ids=frame["users"])
-        await self.send_frame({"type": "presence", "online": online})
+        await self.send_frame(events.presence_frame(online=online))
 
     # --- events from the channel layer -------------------------------------------------
 
+    # The frames of these events were built, checked and encoded once, in chat/events.py.
+
     async def chat_message(self, event):
         # Rooms are re-read on each incoming frame; this set never holds a lost room longer.
-        # The frame was checked against the schema and encoded once, in chat.events.
         if event["room"] in self.room_ids:
             await self.send(text_data=event["text"])
 
     async def chat_mention(self, event):
-        await self.send_frame(
-            {
-                "type": "mention",
-                "room": event["room"],
-                "room_name": event["room_name"],
-                "seq": event["seq"],
-                "by": event["by"],
-            }
-        )
+        await self.send(text_data=event["text"])
 
     async def chat_unread(self, event):
-        await self.send_frame(
-            {
-                "type": "unread",
-                "room": event["room"],
-                "unread": event["unread"],
-                "mentions": event["mentions"],
-            }
-        )
+        await self.send(text_data=event["text"])
 
     async def chat_typing(self, event):
         if event["sender"] != self.channel_name and event["room"] in self.room_ids:
-            await self.send_frame({"type": "typing", "room": event["room"], "name": event["name"]})
+            await self.send(text_data=event["text"])
 
     async def chat_rooms(self, event):
         await self._refresh_rooms()
@@ -354,11 +329,11 @@ class PortalConsumer(AsyncWebsocketConsumer):
         lost, gained = self.room_ids - rooms, rooms - self.room_ids
         for room_id in lost:
             await self.channel_layer.group_discard(room_group_name(room_id), self.channel_name)
-            await self.send_frame({"type": "room.left", "room": room_id})
+            await self.send_frame(events.room_left_frame(room_id=room_id))
         self.room_ids -= lost
         await self._join(gained)
         for room_id in gained:
-            await self.send_frame({"type": "room.joined", "room": room_id})
+            await self.send_frame(events.room_joined_frame(room_id=room_id))
 
     def _preference(self):
         return getattr(self.user, "chat_preference", None)
@@ -384,8 +359,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
             logger.warning("chat: presence not refreshed, a service is unreachable (%r)", error)
 
     async def send_frame(self, frame: dict) -> None:
-        validate_server_frame(frame)
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        await self.send(text_data=events.encode_frame(frame))
 
     async def send_error(self, code: str, ref: str | None = None, message=None) -> None:
-        await self.send_frame(error_frame(code, ref=ref, message=message))
+        await self.send_frame(events.error_frame(code, ref=ref, message=message))

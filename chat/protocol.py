@@ -226,10 +226,3 @@ def parse_client_frame(text: str) -> dict:
 def validate_server_frame(frame) -> dict:
     """A frame the server is about to send; a mismatch is a bug in the server."""
     return validate(frame, SERVER_FRAMES)
-
-
-def error_frame(code: str, *, ref: str | None = None, message=None) -> dict:
-    frame = {"type": "error", "code": code, "message": str(message or ERRORS[code])}
-    if ref:
-        frame["ref"] = ref[:64]
-    return frame

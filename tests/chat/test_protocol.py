@@ -1,6 +1,7 @@
 """One schema for every frame: each frame type in both directions is produced, checked against
 chat/protocol.py and documented in docs/chat-protocol.md."""
 
+import ast
 import json
 from pathlib import Path
 
@@ -208,3 +209,48 @@ def test_parsing_any_text_gives_a_frame_or_a_documented_error(text):
         assert error.code in ERRORS
     else:
         assert frame["type"] in CLIENT_FRAMES
+
+
+# --- One place builds what the server sends (issue 11) ------------------------------------
+
+CHAT = Path(__file__).resolve().parents[2] / "chat"
+
+
+def _server_frame_literals(path: Path) -> list[str]:
+    """Dict literals with a "type" that is a server frame type, i.e. frames built inline."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if (
+                    isinstance(key, ast.Constant)
+                    and key.value == "type"
+                    and isinstance(value, ast.Constant)
+                    and value.value in SERVER_FRAMES
+                ):
+                    found.append(f"{path.name}:{node.lineno} {value.value}")
+    return found
+
+
+def test_server_frames_are_built_in_chat_events_only():
+    built_elsewhere = [
+        literal
+        for path in sorted(CHAT.rglob("*.py"))
+        if path.name not in ("events.py", "protocol.py")
+        for literal in _server_frame_literals(path)
+    ]
+    assert built_elsewhere == []
+    assert _server_frame_literals(CHAT / "events.py")  # the check does see frames
+
+
+def test_chat_events_imports_neither_the_consumer_nor_the_services():
+    tree = ast.parse((CHAT / "events.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "chat"
+        for alias in node.names
+    }
+    assert imported & {"chat.consumers", "consumers", "chat.services", "services"} == set()
+    assert imported & {"chat.selectors", "selectors"} == set()
