@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -50,17 +49,22 @@ urlpatterns = [
     ),
     # Per-editor reports (site history, workflows, locked/aging pages): administrators only (P1).
     path("admin/reports/", include(admin_reports.activity_report_urlpatterns)),
+    # Wagtail's page chooser, refusing to browse a page hidden from the user (wiki/views.py).
+    path(
+        "admin/choose-page/<int:parent_page_id>/",
+        wiki_views.page_chooser_browse,
+        name="wagtailadmin_choose_page_child",
+    ),
     path("admin/", include(wagtailadmin_urls)),
+    # Documents only through Wagtail's view, which checks the collection (wiki/wagtail_hooks).
     path("dokumente/", include(wagtaildocs_urls)),
+    # Uploads are never served from MEDIA_ROOT directly, not even under DEBUG: this view
+    # serves Wagtail images only, checked against their collection (docs/wiki.md).
+    path("media/<path:path>", wiki_views.image_file, name="media_image"),
     path("personen/", include("directory.urls")),
     # "Wissen" itself is a Wagtail page (/wissen/, with /wissen/suche/); see wiki/models.py.
     path("sitemap.xml", wiki_views.sitemap, name="sitemap"),
     path("chat/", include("chat.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -23,10 +23,18 @@ class WikiConfig(AppConfig):
     verbose_name = _("Wissen und Schulungsmaterial")
 
     def ready(self):
+        from wagtail.models import AbstractPage
+        from wagtail.permissions import register_permission_policy
+
         from directory.signals import amt_groups_ensured, amt_merging
+        from wiki.permissions import PortalPagePermissionPolicy
 
         # The wiki builds on the directory, never the other way round (docs/architecture.md).
         amt_groups_ensured.connect(
             amt_groups_ensured_section_ensure, dispatch_uid="wiki.amt_groups_ensured_section"
         )
         amt_merging.connect(amt_merging_section_merge, dispatch_uid="wiki.amt_merging_section")
+
+        # Every admin question about pages (explorer, choosers, bulk actions, the
+        # dashboard) leaves out the pages hidden from the user (wiki/permissions.py).
+        register_permission_policy(AbstractPage, PortalPagePermissionPolicy())

@@ -5,7 +5,7 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents.models import Document
-from wagtail.models import BaseViewRestriction, PageViewRestriction
+from wagtail.models import BaseViewRestriction, Collection, PageViewRestriction
 
 from directory.models import OfficeGroup, OrgUnit, Person
 from intranet.models import HomePage
@@ -44,12 +44,17 @@ def _table(caption: str, headers: list[str], rows: list[list[str]]) -> dict:
     }
 
 
-def _document(title: str, filename: str, text: str) -> Document:
+def _document(title: str, filename: str, text: str, *, collection: Collection) -> Document:
+    """Create the document once, in its collection; a later run moves it there if an
+    earlier seed (before the per-Amt collections) left it elsewhere."""
     existing = Document.objects.filter(title=title).first()
     if existing is not None:
+        if existing.collection_id != collection.pk:
+            existing.collection = collection
+            existing.save(update_fields=["collection"])
         return existing
     content = text.encode()
-    document = Document(title=title, file_size=len(content))
+    document = Document(title=title, file_size=len(content), collection=collection)
     document.file.save(filename, ContentFile(content), save=False)
     document.save()
     return document
@@ -93,15 +98,18 @@ def seed_wiki_demo() -> None:
     }
     dm32, dm50, admin = _owner("dm32"), _owner("dm50"), _owner("admin")
 
+    open_files = services.open_collection_ensure()
     manual = _document(
         "E-Akte Kurzanleitung",
         "e-akte-kurzanleitung.txt",
         "E-Akte Kurzanleitung\n\n1. Anmelden\n2. Vorgang anlegen\n3. Dokument ablegen\n",
+        collection=open_files,
     )
     checklist = _document(
         "Checkliste Videokonferenz",
         "checkliste-videokonferenz.txt",
         "Kamera, Mikrofon, Headset, ruhiger Raum, Einladung mit Link.\n",
+        collection=open_files,
     )
 
     _page(
@@ -157,6 +165,14 @@ def seed_wiki_demo() -> None:
 
     if "32" in sections:
         section = sections["32"]
+        # Used only on the restricted page, so it sits in Amt 32's private collection:
+        # outside Amt 32 its download answers 403 like the page (docs/wiki.md).
+        instruction = _document(
+            "Dienstanweisung Vollstreckungsinnendienst (Anlage)",
+            "dienstanweisung-vollstreckung-anlage.txt",
+            "Anlage zur Dienstanweisung: Zuständigkeiten und Vertretungen im Innendienst.\n",
+            collection=section.files_collection,
+        )
         _page(
             section,
             KnowledgePage,
@@ -176,7 +192,10 @@ def seed_wiki_demo() -> None:
             slug="dienstanweisung-vollstreckung",
             title="Dienstanweisung Vollstreckungsinnendienst",
             summary="Nur für das Amt für öffentliche Ordnung.",
-            body=[_p("Interne Abläufe und Zuständigkeiten im Vollstreckungsinnendienst.")],
+            body=[
+                _p("Interne Abläufe und Zuständigkeiten im Vollstreckungsinnendienst."),
+                {"type": "document_block", "value": {"document": instruction.pk, "title": ""}},
+            ],
             content_owner=dm32,
         )
         _restrict_to_amt(secret, section.amt)

@@ -82,6 +82,17 @@ class AmtSectionPage(Page):
         help_text=_("Leer für den stadtweiten Bereich."),
     )
     intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
+    # The Amt's private collection for the documents and images of its restricted pages
+    # (only the Amt's Mitarbeitende download them); the city-wide section holds the open one.
+    files_collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name=_("Sammlung für Dateien"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="wiki_section",
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wiki.WikiIndexPage"]

@@ -1,15 +1,19 @@
-"""The only place that decides who may see, edit and review knowledge pages.
+"""The only place that decides who may see, edit and review knowledge pages and download
+their files.
 
 Wagtail enforces view restrictions when a page is served, but not in search results,
 listings, the home page or the sitemap (PORTAL.md section 3). Every list of pages the
-portal shows therefore goes through `visible_pages`.
+portal shows therefore goes through `visible_pages`, and the admin's page questions go
+through `PortalPagePermissionPolicy`. Documents and images are checked against the view
+restrictions of their collection (the Amt's private collection, wiki.services).
 """
 
 from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
-from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
+from wagtail.models import BaseViewRestriction, Collection, Page, PageViewRestriction
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from directory.models import OfficeGroup
 
@@ -113,6 +117,58 @@ def user_may_view_page(user, page: Page) -> bool:
     if cached is not None:
         return not any(page.path.startswith(path) for path in cached)
     return user_passes_view_restrictions(user, page_view_restrictions(page))
+
+
+def user_may_download_file(user, collection: Collection) -> bool:
+    """Whether the user may download a document or image of this collection: they pass the
+    view restrictions of the collection and its ancestors (an Amt's private collection
+    admits the Amt's Mitarbeitende and the IT-operations superuser)."""
+    restrictions = collection.get_view_restrictions().prefetch_related("groups")
+    return user_passes_view_restrictions(user, restrictions)
+
+
+class PortalPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy, less the pages hidden from the user by a view restriction.
+
+    Wagtail lets editors explore every page below the common ancestor of the pages they
+    may edit, so a Digital Mover of one Amt could read the titles of another Amt's
+    restricted pages in the explorer, the choosers and the bulk actions. Here a page the
+    user may not see is neither explorable nor editable, whatever their page permissions.
+    Registered for all pages in `WikiConfig.ready`.
+    """
+
+    def explorable_instances(self, user):
+        return super().explorable_instances(user).exclude(hidden_q(user))
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return super().instances_user_has_any_permission_for(user, actions).exclude(hidden_q(user))
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not user_may_view_page(user, instance):
+            return False
+        return super().user_has_any_permission_for_instance(user, actions, instance)
+
+
+def page_permission_policy() -> PortalPagePermissionPolicy:
+    from wagtail.permissions import policy_registry
+
+    return policy_registry.get_by_type(Page)
+
+
+def user_may_explore_page(user, page: Page) -> bool:
+    """Whether the page may appear in the user's admin explorer (also as the page whose
+    children are listed) and bulk actions: the root of their tree, a page they may edit
+    or one on the way to it, and never a page hidden from them."""
+    policy = page_permission_policy()
+    if page.depth == 1:
+        return True
+    return policy.explorable_instances(user).filter(pk=page.pk).exists()
+
+
+def explorable_page_ids(user, page_ids) -> set[int]:
+    """Those of these pages the user may explore (one query)."""
+    explorable = page_permission_policy().explorable_instances(user)
+    return set(explorable.filter(pk__in=list(page_ids)).values_list("pk", flat=True))
 
 
 def _digital_mover_amt_ids(user) -> set[int]:

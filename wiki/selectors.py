@@ -339,3 +339,22 @@ def review_due_list(*, user) -> list:
             .order_by("review_date")
         )
     return sorted(pages, key=lambda page: (page.review_date, page.title))
+
+
+def image_for_stored_file(name: str):
+    """The Wagtail image whose original or rendition is stored under this name (with its
+    collection), or None: the only uploads `/media/` serves (one query)."""
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    if name.startswith("original_images/"):
+        return Image.objects.select_related("collection").filter(file=name).first()
+    if name.startswith("images/"):
+        rendition = (
+            Image.get_rendition_model()
+            .objects.select_related("image__collection")
+            .filter(file=name)
+            .first()
+        )
+        return rendition.image if rendition is not None else None
+    return None

@@ -7,8 +7,12 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import (
+    BaseViewRestriction,
     Collection,
+    CollectionViewRestriction,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
@@ -39,12 +43,21 @@ WIKI_SLUG = "wissen"
 AUTHOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 APPROVER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
-MEDIA_PERMISSIONS = (
+# Documents and images: editors upload and choose in the open collection (and change only
+# their own uploads there) and add, change and choose in their Amt's private collection.
+# Nothing is granted on the root collection: its rights would reach every Amt's files.
+OPEN_MEDIA_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "choose_document"),
     ("wagtailimages", "add_image"),
     ("wagtailimages", "choose_image"),
 )
+AMT_MEDIA_PERMISSIONS = (
+    *OPEN_MEDIA_PERMISSIONS,
+    ("wagtaildocs", "change_document"),
+    ("wagtailimages", "change_image"),
+)
+OPEN_COLLECTION_NAME = "Alle Mitarbeitenden (öffentlich)"
 FEEDBACK_LIMIT_PER_SESSION = 30  # answers per session and day, across all pages
 FEEDBACK_LIMIT_SECONDS = 24 * 60 * 60
 
@@ -86,14 +99,83 @@ def _grant_page_permissions(*, group: Group, page: Page, codenames) -> int:
     return granted
 
 
-def _grant_editor_basics(*, group: Group) -> None:
-    """Admin access and uploading/choosing documents and images (own uploads only)."""
+def _grant_collection_permissions(*, group: Group, collection: Collection, permissions) -> int:
+    granted = 0
+    for app_label, codename in permissions:
+        _row, created = GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=_permission(app_label, codename)
+        )
+        granted += created
+    return granted
+
+
+def _grant_editor_basics(*, group: Group, amt_collection: Collection | None = None) -> None:
+    """Admin access; uploading and choosing documents and images in the open collection
+    and, for an Amt's groups, in the Amt's private one. Grants on the root collection (which
+    reached every Amt's files) are taken back."""
     group.permissions.add(_permission(*ADMIN_ACCESS))
     root = Collection.get_first_root_node()
-    for app_label, codename in MEDIA_PERMISSIONS:
-        GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root, permission=_permission(app_label, codename)
+    GroupCollectionPermission.objects.filter(group=group, collection=root).delete()
+    _grant_collection_permissions(
+        group=group, collection=open_collection_ensure(), permissions=OPEN_MEDIA_PERMISSIONS
+    )
+    if amt_collection is not None:
+        _grant_collection_permissions(
+            group=group, collection=amt_collection, permissions=AMT_MEDIA_PERMISSIONS
         )
+
+
+def open_collection_ensure() -> Collection:
+    """The collection for files every employee may download ("Alle Mitarbeitenden").
+
+    Files still in the root collection (uploaded before the collections existed, or by an
+    administrator without choosing one) move here: they were open to everyone before and
+    stay so, and editors, who have no rights on the root, can choose them again.
+    """
+    root = Collection.get_first_root_node()
+    city = AmtSectionPage.objects.filter(amt__isnull=True).select_related("files_collection")
+    city = city.first()
+    collection = city.files_collection if city is not None else None
+    if collection is None:
+        collection = root.get_children().filter(name=OPEN_COLLECTION_NAME).first()
+        if collection is None:
+            collection = root.add_child(instance=Collection(name=OPEN_COLLECTION_NAME))
+        if city is not None:
+            AmtSectionPage.objects.filter(pk=city.pk).update(files_collection=collection)
+    for model in (get_document_model(), get_image_model()):
+        model.objects.filter(collection=root).update(collection=collection)
+    return collection
+
+
+def amt_collection_name(amt: OrgUnit) -> str:
+    return f"Amt {amt.number} – nur Mitarbeitende des Amts"
+
+
+def _amt_collection_ensure(*, section: AmtSectionPage, members: Group | None) -> Collection:
+    """The Amt's private collection, restricted to the Amt's Mitarbeitende group; Wagtail's
+    document view and the portal's image view refuse its files to everyone else."""
+    collection = section.files_collection
+    name = amt_collection_name(section.amt)
+    if collection is None:
+        root = Collection.get_first_root_node()
+        collection = root.add_child(instance=Collection(name=name))
+        AmtSectionPage.objects.filter(pk=section.pk).update(files_collection=collection)
+        section.files_collection = collection
+    elif collection.name != name:
+        collection.name = name
+        collection.save(update_fields=["name"])
+    restriction = CollectionViewRestriction.objects.filter(collection=collection).first()
+    if restriction is None:
+        restriction = CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=BaseViewRestriction.GROUPS
+        )
+    elif restriction.restriction_type != BaseViewRestriction.GROUPS:
+        restriction.restriction_type = BaseViewRestriction.GROUPS
+        restriction.save(update_fields=["restriction_type"])
+    # Until the directory has created the members group, nobody (but the IT-operations
+    # superuser) passes: a restriction without groups is closed, never open.
+    restriction.groups.set([members] if members is not None else [])
+    return collection
 
 
 def _workflow_ensure(*, name: str, approvers: Group, page: Page) -> Workflow:
@@ -148,7 +230,16 @@ def amt_section_merge(*, source: OrgUnit, target: OrgUnit) -> None:
     for child in section.get_children():
         child.move(destination, pos="last-child")
     section.refresh_from_db()
+    source_files = section.files_collection
+    if source_files is not None and destination.files_collection is not None:
+        # The source Amt's private files follow its pages into the merged Amt's collection.
+        for model in (get_document_model(), get_image_model()):
+            model.objects.filter(collection=source_files).update(
+                collection=destination.files_collection
+            )
     section.delete()
+    if source_files is not None and destination.files_collection != source_files:
+        source_files.delete()
 
 
 @transaction.atomic
@@ -173,6 +264,9 @@ def amt_section_ensure(*, amt: OrgUnit) -> AmtSectionPage | None:
         office_group.kind: office_group.group
         for office_group in OfficeGroup.objects.filter(amt=amt).select_related("group")
     }
+    collection = _amt_collection_ensure(
+        section=section, members=groups.get(OfficeGroup.Kind.MEMBERS)
+    )
     movers = groups.get(OfficeGroup.Kind.DIGITAL_MOVERS)
     redaktion = groups.get(OfficeGroup.Kind.REDAKTION)
     if movers is None or redaktion is None:
@@ -184,8 +278,8 @@ def amt_section_ensure(*, amt: OrgUnit) -> AmtSectionPage | None:
         (redaktion, section, APPROVER_PAGE_PERMISSIONS),
     ]:
         granted += _grant_page_permissions(group=group, page=page, codenames=codenames)
-    _grant_editor_basics(group=movers)
-    _grant_editor_basics(group=redaktion)
+    _grant_editor_basics(group=movers, amt_collection=collection)
+    _grant_editor_basics(group=redaktion, amt_collection=collection)
     _workflow_ensure(name=f"Freigabe Amt {amt.number}", approvers=redaktion, page=section)
     if created or granted:
         audit_record(

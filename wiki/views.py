@@ -1,14 +1,21 @@
 """Views of the knowledge section that are not page renders: feedback, the review report
-and "Als geprüft markieren" (in the Wagtail admin), and the sitemap."""
+and "Als geprüft markieren" (in the Wagtail admin), the sitemap and the image files."""
+
+import mimetypes
+import posixpath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views.chooser import BrowseView
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page
@@ -101,3 +108,49 @@ def page_mark_reviewed(request, page_id: int):
     ):
         target = page.url
     return redirect(target)
+
+
+def image_file(request, path):
+    """`/media/…`: an image's original or rendition, checked against its collection.
+
+    Uploads are never served straight from MEDIA_ROOT (not even under DEBUG): documents go
+    through Wagtail's document view (`/dokumente/`), directory photos through the
+    directory's photo view, and this view serves only Wagtail images, refusing those of an
+    Amt's private collection (403 "Kein Zugriff") to everyone outside the Amt.
+    """
+    name = posixpath.normpath(path)
+    if name != path or name.startswith(("/", "..")):
+        raise Http404
+    image = selectors.image_for_stored_file(name)
+    if image is None:
+        raise Http404
+    if not permissions.user_may_download_file(request.user, image.collection):
+        raise PermissionDenied
+    try:
+        stored = default_storage.open(name, "rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(stored, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{posixpath.basename(name)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    # Private images must not sit in a shared cache; the browser may keep them a day.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+class PageChooserBrowseView(BrowseView):
+    """Wagtail's page chooser, which browses the whole tree: the children it lists are
+    filtered by the `construct_page_chooser_queryset` hook, but the page being browsed
+    shows its own title, so a page hidden from the user is not browsed at all (404)."""
+
+    def get(self, request, parent_page_id=None):
+        if parent_page_id is not None:
+            parent = get_object_or_404(Page, id=parent_page_id)
+            if not permissions.user_may_view_page(request.user, parent):
+                raise Http404
+        return super().get(request, parent_page_id=parent_page_id)
+
+
+page_chooser_browse = require_admin_access(PageChooserBrowseView.as_view())

@@ -1,13 +1,21 @@
-"""The knowledge section in the Wagtail admin: the report "Zu prüfende Seiten" and the
-action "Als geprüft markieren"."""
+"""The knowledge section in the Wagtail admin: the report "Zu prüfende Seiten", the action
+"Als geprüft markieren", and the hooks that keep restricted pages and files to their Amt
+(the serve checks, the explorer, the choosers and the page bulk actions)."""
 
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.pages.bulk_actions import (
+    DeleteBulkAction,
+    MoveBulkAction,
+    PublishBulkAction,
+    UnpublishBulkAction,
+)
 
 from wiki import permissions, views
 
@@ -44,7 +52,66 @@ def hide_restricted_pages_in_the_chooser(pages, request):
 
 @hooks.register("construct_explorer_page_queryset")
 def hide_restricted_pages_in_the_explorer(parent_page, pages, request):
+    """The explorer lists the children of any page below the editor's explorable root;
+    a page the editor may not explore (another Amt's, or a restricted one) is refused
+    as a whole, so its title and slug don't show in the header either."""
+    if parent_page is not None and not permissions.user_may_explore_page(request.user, parent_page):
+        raise PermissionDenied
     return pages.exclude(permissions.hidden_q(request.user))
+
+
+class ExplorablePagesOnlyMixin:
+    """Page bulk actions take only pages the user may explore: Wagtail's own ones list
+    every requested page, titles included, also those the user may not see."""
+
+    def get_queryset(self, model, object_ids):
+        pages = super().get_queryset(model, object_ids)
+        allowed = permissions.explorable_page_ids(self.request.user, [p.pk for p in pages])
+        pages = [page for page in pages if page.pk in allowed]
+        if not pages:
+            raise Http404
+        return pages
+
+
+class PortalPublishBulkAction(ExplorablePagesOnlyMixin, PublishBulkAction):
+    pass
+
+
+class PortalUnpublishBulkAction(ExplorablePagesOnlyMixin, UnpublishBulkAction):
+    pass
+
+
+class PortalDeleteBulkAction(ExplorablePagesOnlyMixin, DeleteBulkAction):
+    pass
+
+
+class PortalMoveBulkAction(ExplorablePagesOnlyMixin, MoveBulkAction):
+    def get_actionable_objects(self):
+        destination = self.cleaned_form and self.cleaned_form.cleaned_data.get("chooser")
+        if destination and not permissions.user_may_explore_page(self.request.user, destination):
+            raise PermissionDenied  # its title would show in "cannot be moved to …"
+        return super().get_actionable_objects()
+
+
+# Registered after Wagtail's (order 0), so these replace its page actions of the same name.
+for _action in (
+    PortalPublishBulkAction,
+    PortalUnpublishBulkAction,
+    PortalDeleteBulkAction,
+    PortalMoveBulkAction,
+):
+    hooks.register("register_bulk_action", _action, order=10)
+
+
+@hooks.register("before_serve_document", order=-10)
+def refuse_private_documents_to_logged_in_outsiders(document, request):
+    """A document in an Amt's private collection answers 403 "Kein Zugriff" to everyone
+    logged in outside the Amt. Wagtail's own check (after this one) would send them to the
+    login page, which sends a logged-in person straight back: a redirect loop."""
+    if request.user.is_authenticated and not permissions.user_may_download_file(
+        request.user, document.collection
+    ):
+        raise PermissionDenied
 
 
 @hooks.register("before_serve_page", order=-10)
