@@ -87,16 +87,25 @@ def seed():
     from wiki.models import AmtSectionPage, KnowledgePage
 
     referat = OrgUnit.objects.filter(number="BENCH").first() or services.org_unit_create(
-        kind=OrgUnit.Kind.REFERAT, number="BENCH", name="Referat Benchmark"
+        kind=OrgUnit.Kind.REFERAT, number="BENCH", name="Referat Benchmark", actor=services.SYSTEM
     )
     amt = OrgUnit.objects.filter(number="99").first() or services.org_unit_create(
-        kind=OrgUnit.Kind.AMT, number="99", name="Benchmarkamt", parent=referat
+        kind=OrgUnit.Kind.AMT,
+        number="99",
+        name="Benchmarkamt",
+        parent=referat,
+        actor=services.SYSTEM,
     )
     person = Person.objects.filter(personnel_number="BENCH-WIKI").first()
     if person is None:
         user = get_user_model().objects.create(username="bench-wiki")
         person = services.person_create(
-            personnel_number="BENCH-WIKI", first_name="Bea", last_name="Bänkle", unit=amt, user=user
+            personnel_number="BENCH-WIKI",
+            first_name="Bea",
+            last_name="Bänkle",
+            unit=amt,
+            user=user,
+            actor=services.SYSTEM,
         )
     section = AmtSectionPage.objects.get(amt=amt)
     image = Image.objects.filter(title="bench").first() or Image.objects.create(

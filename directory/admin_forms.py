@@ -1,35 +1,11 @@
-"""Forms of the HR tools in the Wagtail admin; scope checks go through directory/permissions."""
+"""Forms of the HR tools in the Wagtail admin. They check input; who may write what is
+decided by the services (directory/services.py, through directory/permissions.py)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 
-from directory import permissions
 from directory.models import OrgUnit
-
-
-class PersonAdminForm(WagtailAdminModelForm):
-    """An Amt's HR clerks may only place people in units of their own Amt."""
-
-    def clean_unit(self):
-        unit = self.cleaned_data.get("unit")
-        if unit is not None and self.for_user is not None:
-            if not permissions.user_may_manage_staff(self.for_user, unit):
-                raise ValidationError(
-                    _("Sie pflegen nur Personen in Ihrem eigenen Amt; %(unit)s gehört nicht dazu.")
-                    % {"unit": unit}
-                )
-        return unit
-
-
-class OrgUnitAdminForm(WagtailAdminModelForm):
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        if self.for_user is not None and not permissions.user_is_central_hr(self.for_user):
-            if parent is None or not permissions.user_may_manage_staff(self.for_user, parent):
-                raise ValidationError(_("Sie pflegen nur Einheiten in Ihrem eigenen Amt."))
-        return parent
 
 
 class StaffImportForm(forms.Form):

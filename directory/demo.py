@@ -382,10 +382,12 @@ class DirectoryDemo:
         also_known_as = ALSO_KNOWN_AS.get(number, "")
         if existing is None:
             unit = directory_services.org_unit_create(
-                kind=kind, number=number, name=name, parent=parent
+                kind=kind, number=number, name=name, parent=parent, actor=directory_services.SYSTEM
             )
             if also_known_as:
-                unit = directory_services.org_unit_update(unit=unit, also_known_as=also_known_as)
+                unit = directory_services.org_unit_update(
+                    unit=unit, also_known_as=also_known_as, actor=directory_services.SYSTEM
+                )
             return unit
         if (existing.kind, existing.name, existing.parent_id, existing.also_known_as) != (
             kind,
@@ -394,7 +396,12 @@ class DirectoryDemo:
             also_known_as,
         ):
             return directory_services.org_unit_update(
-                unit=existing, kind=kind, name=name, parent=parent, also_known_as=also_known_as
+                unit=existing,
+                kind=kind,
+                name=name,
+                parent=parent,
+                also_known_as=also_known_as,
+                actor=directory_services.SYSTEM,
             )
         return existing
 
@@ -442,13 +449,18 @@ class DirectoryDemo:
         existing = Person.objects.filter(personnel_number=personnel_number).first()
         if existing is None:
             return directory_services.person_create(
-                personnel_number=personnel_number, user=user, **fields
+                personnel_number=personnel_number,
+                user=user,
+                **fields,
+                actor=directory_services.SYSTEM,
             )
         changed = {k: v for k, v in fields.items() if getattr(existing, k) != v}
         if existing.user_id != user.pk:
             changed["user"] = user
         if changed:
-            return directory_services.person_update(person=existing, **changed)
+            return directory_services.person_update(
+                person=existing, **changed, actor=directory_services.SYSTEM
+            )
         return existing
 
     def seed_people(self, *, units: dict[str, OrgUnit], count: int) -> None:
@@ -519,7 +531,10 @@ class DirectoryDemo:
                     person=person, amt=units[amt_number], role=role
                 ).exists():
                     directory_services.office_role_grant(
-                        person=person, amt=units[amt_number], role=role
+                        person=person,
+                        amt=units[amt_number],
+                        role=role,
+                        actor=directory_services.SYSTEM,
                     )
 
     def seed_directory_details(self, *, units: dict[str, OrgUnit]) -> None:
@@ -554,12 +569,18 @@ class DirectoryDemo:
             if leader is not None and unit.leader_id != leader.pk:
                 changes["leader"] = leader
             if changes:
-                directory_services.org_unit_update(unit=unit, **changes)
+                directory_services.org_unit_update(
+                    unit=unit, **changes, actor=directory_services.SYSTEM
+                )
         for index, person in enumerate(people):
             fields = {}
             responsibilities = RESPONSIBILITIES.get(person.unit.number, "")
             if responsibilities and person.responsibilities != responsibilities:
-                directory_services.person_update(person=person, responsibilities=responsibilities)
+                directory_services.person_update(
+                    person=person,
+                    responsibilities=responsibilities,
+                    actor=directory_services.SYSTEM,
+                )
             colleagues = [p for p in by_unit.get(person.unit_id, []) if p.pk != person.pk]
             if colleagues:
                 fields["deputy"] = colleagues[index % len(colleagues)]

@@ -3,7 +3,10 @@
 Views, services and other apps ask these functions; nobody calls `has_perm` directly.
 """
 
+from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from directory.models import VOLUNTARY_FIELDS, OrgUnit, Person, Visibility
@@ -17,13 +20,14 @@ def amter_of_user(user) -> QuerySet[OrgUnit]:
 
 def user_may_manage_staff(user, unit: OrgUnit) -> bool:
     """May the user edit the staff data of this unit? Central HR everywhere, an Amt's HR
-    clerks only within their Amt."""
+    clerks only within their Amt. The superuser flag alone grants nothing here: IT operations
+    administers the system, HR keeps the directory (docs/permissions.md)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.has_perm("directory.manage_staff"):
+    if user_is_central_hr(user):
         return True
     amt = unit.amt
-    return amt is not None and user.has_perm("directory.manage_staff", amt)
+    return amt is not None and amt.pk in _managed_amt_ids(user)
 
 
 # --- Visibility of people (P6): THE rule, used by search, profile, vCard and JSON ---------
@@ -88,9 +92,45 @@ def user_may_edit_profile(user, person: Person) -> bool:
 
 
 def user_is_central_hr(user) -> bool:
-    return bool(
-        user.is_authenticated and user.is_active and user.has_perm("directory.manage_staff")
-    )
+    """Central HR holds `directory.manage_staff` through its own rows or a group's: the
+    permission itself, not the superuser flag (which would answer yes to everything)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    cached = getattr(user, "_directory_central_hr", None)
+    if cached is None:
+        cached = Permission.objects.filter(
+            Q(user=user) | Q(group__user=user),
+            content_type__app_label="directory",
+            codename="manage_staff",
+        ).exists()
+        user._directory_central_hr = cached
+    return cached
+
+
+def _managed_amt_ids(user) -> frozenset[int]:
+    """The Ämter whose Personalsachbearbeitung the user is in (guardian rows, never the
+    superuser flag), cached on the user object for the request."""
+    cached = getattr(user, "_directory_managed_amt_ids", None)
+    if cached is None:
+        cached = frozenset(
+            get_objects_for_user(
+                user,
+                "directory.manage_staff",
+                klass=OrgUnit,
+                accept_global_perms=False,
+                with_superuser=False,
+            )
+            .filter(kind=OrgUnit.Kind.AMT)
+            .values_list("pk", flat=True)
+        )
+        user._directory_managed_amt_ids = cached
+    return cached
+
+
+def forget_cached_scope(user) -> None:
+    """After a change of the user's groups within a request (tests, the admin)."""
+    for name in ("_directory_central_hr", "_directory_managed_amt_ids"):
+        user.__dict__.pop(name, None)
 
 
 def amter_managed_by(user) -> QuerySet[OrgUnit]:
@@ -99,9 +139,7 @@ def amter_managed_by(user) -> QuerySet[OrgUnit]:
         return OrgUnit.objects.none()
     if user_is_central_hr(user):
         return OrgUnit.objects.filter(kind=OrgUnit.Kind.AMT)
-    return get_objects_for_user(
-        user, "directory.manage_staff", klass=OrgUnit, accept_global_perms=False
-    ).filter(kind=OrgUnit.Kind.AMT)
+    return OrgUnit.objects.filter(pk__in=_managed_amt_ids(user))
 
 
 def user_may_use_hr_admin(user) -> bool:
@@ -135,3 +173,94 @@ def user_may_restructure(user) -> bool:
 def user_may_import_staff(user) -> bool:
     """The HR system's export covers the whole city: central HR only."""
     return user_is_central_hr(user)
+
+
+# --- What places a person, and who may change it (issue #11: HR scope, four-eyes) --------
+
+OWN_PLACEMENT_MESSAGE = gettext_lazy(
+    "Ihre eigene Zuordnung (Einheit, weitere Einheiten, Rollen) ändert eine andere Person "
+    "der Personalverwaltung (Vier-Augen-Prinzip)."
+)
+
+
+def _is_own(user, person: Person | None) -> bool:
+    return bool(person is not None and person.user_id is not None and person.user_id == user.pk)
+
+
+def person_placement_errors(
+    user,
+    *,
+    person: Person | None,
+    unit: OrgUnit | None,
+    further_units=None,
+) -> dict[str, str]:
+    """Field errors for placing `person` (None: a new person) in `unit` and `further_units`.
+
+    Every unit a write adds or takes away must lie in the actor's Ämter; a further unit
+    outside them that the person already has (set by central HR) stays untouched. Nobody
+    changes their own placement. An empty result means the write is allowed.
+    """
+    errors: dict[str, str] = {}
+    old_unit_id = person.unit_id if person is not None and person.pk else None
+    old_further = (
+        set(person.further_units.values_list("pk", flat=True))
+        if person is not None and person.pk
+        else set()
+    )
+    new_further = old_further if further_units is None else {u.pk for u in further_units}
+    unit_changed = unit is not None and unit.pk != old_unit_id
+    further_changed = new_further != old_further
+    if _is_own(user, person) and (unit_changed or further_changed):
+        errors["unit" if unit_changed else "further_units"] = OWN_PLACEMENT_MESSAGE
+        return errors
+    if person is not None and person.pk and not user_may_manage_staff(user, person.unit):
+        errors["unit"] = _("Diese Person gehört nicht zu den Ämtern, die Sie pflegen.")
+        return errors
+    if unit_changed and not user_may_manage_staff(user, unit):
+        errors["unit"] = _(
+            "Sie pflegen nur Personen in Ihrem eigenen Amt; %(unit)s gehört nicht dazu."
+        ) % {"unit": unit}
+    if further_changed:
+        changed = OrgUnit.objects.filter(pk__in=new_further ^ old_further).select_related(
+            "parent__parent"
+        )
+        outside = [str(u) for u in changed if not user_may_manage_staff(user, u)]
+        if outside:
+            errors["further_units"] = _(
+                "Weitere Einheiten außerhalb Ihrer Ämter können Sie nicht hinzufügen oder "
+                "entfernen: %(units)s."
+            ) % {"units": ", ".join(sorted(outside))}
+    return errors
+
+
+def office_role_errors(user, *, person: Person, amt: OrgUnit) -> dict[str, str]:
+    """Roles in an Amt are permissions: central HR grants and revokes them, never their own."""
+    if _is_own(user, person):
+        return {"person": OWN_PLACEMENT_MESSAGE}
+    if not user_is_central_hr(user):
+        return {"amt": _("Rollen im Amt vergibt die zentrale Personalverwaltung.")}
+    return {}
+
+
+def unit_edit_errors(
+    user, *, unit: OrgUnit | None, kind: str, parent: OrgUnit | None
+) -> dict[str, str]:
+    """Central HR creates and changes every unit; an Amt's clerks only the Abteilungen and
+    Sachgebiete below their own Amt, and never an Amt itself."""
+    if user_is_central_hr(user):
+        return {}
+    if kind in (OrgUnit.Kind.REFERAT, OrgUnit.Kind.AMT) or (
+        unit is not None and unit.pk and unit.kind in (OrgUnit.Kind.REFERAT, OrgUnit.Kind.AMT)
+    ):
+        return {"kind": _("Referate und Ämter legt die zentrale Personalverwaltung an.")}
+    managed = units_managed_by(user)
+    if unit is not None and unit.pk and not managed.filter(pk=unit.pk).exists():
+        return {"parent": _("Sie pflegen nur Einheiten in Ihrem eigenen Amt.")}
+    if parent is None or not user_may_manage_staff(user, parent):
+        return {"parent": _("Sie pflegen nur Einheiten in Ihrem eigenen Amt.")}
+    return {}
+
+
+def user_may_offboard(user, person: Person) -> bool:
+    """HR offboards people of their Ämter; nobody offboards themselves."""
+    return not _is_own(user, person) and user_may_manage_staff(user, person.unit)

@@ -2,13 +2,13 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from directory import search, selectors
+from directory import permissions, search, selectors
 from directory.models import (
     ROLE_GROUP_KIND,
     VOLUNTARY_FIELDS_AND_VISIBILITY,
@@ -38,6 +38,46 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
+
+
+def _is_system(actor) -> bool:
+    return actor is SYSTEM
+
+
+def _refuse_unless(allowed: bool) -> None:
+    """An actor outside the whole area (not HR at all, say): 403, not a field error."""
+    if not allowed:
+        raise PermissionDenied(_("Dazu sind Sie nicht berechtigt."))
+
+
+def _raise_errors(errors: dict[str, str]) -> None:
+    """Refusals a form shows at its fields (German), with nothing saved."""
+    if errors:
+        raise ValidationError(errors)
+
+
+def _audit(*, actor, action: str, target, summary: str, changes: dict) -> None:
+    """Writes by people are audited here (P9); SYSTEM writes by their caller (the import
+    records one entry with counts, demo seeding none)."""
+    if not _is_system(actor):
+        audit_record(actor=actor, action=action, target=target, summary=summary, changes=changes)
+
+
+def _snapshot(instance, fields) -> dict[str, str]:
+    values = {}
+    for name in fields:
+        value = getattr(instance, name)
+        values[name] = "" if value is None else str(value)
+    return values
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        name: [before.get(name, ""), value]
+        for name, value in after.items()
+        if before.get(name, "") != value
+    }
+
 
 CENTRAL_HR_GROUP_NAME = "Personalverwaltung (zentral)"
 CENTRAL_HR_PERMISSIONS = [
@@ -104,15 +144,44 @@ def amt_groups_ensure(*, amt: OrgUnit) -> dict[str, Group]:
     return groups
 
 
+UNIT_FIELDS = [
+    "kind",
+    "number",
+    "name",
+    "also_known_as",
+    "parent",
+    "leader",
+    "phone",
+    "email",
+    "address",
+]
+
+
 @transaction.atomic
 def org_unit_create(
-    *, kind: str, name: str, number: str = "", parent: OrgUnit | None = None
+    *, actor, kind: str, name: str, number: str = "", parent: OrgUnit | None = None, **fields
 ) -> OrgUnit:
-    unit = OrgUnit(kind=kind, name=name, number=number, parent=parent)
+    """A new unit. Central HR anywhere; an Amt's clerks below their own Amt only."""
+    if not _is_system(actor):
+        _refuse_unless(permissions.user_may_use_hr_admin(actor))
+        _raise_errors(permissions.unit_edit_errors(actor, unit=None, kind=kind, parent=parent))
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a unit field: {sorted(unknown)}")
+    unit = OrgUnit(kind=kind, name=name, number=number, parent=parent, **fields)
     unit.full_clean()
     unit.save()
     if unit.kind == OrgUnit.Kind.AMT:
         amt_groups_ensure(amt=unit)
+    _audit(
+        actor=actor,
+        action="directory.orgunit.create",
+        target=unit,
+        summary=str(unit),
+        changes={
+            "fields": sorted(name for name, value in _snapshot(unit, UNIT_FIELDS).items() if value)
+        },
+    )
     return unit
 
 
@@ -120,28 +189,57 @@ SEARCHED_UNIT_FIELDS = {"kind", "number", "name", "also_known_as", "parent"}
 
 
 @transaction.atomic
-def org_unit_update(*, unit: OrgUnit, **fields) -> OrgUnit:
-    previous_amt = unit.amt
+def org_unit_update(*, unit: OrgUnit, actor, **fields) -> OrgUnit:
+    """Change a unit's data. A new parent moves everyone below it (groups and search follow);
+    moving between Ämter is restructuring (`org_unit_move`), for central HR."""
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a unit field: {sorted(unknown)}")
+    before_unit = OrgUnit.objects.select_related("parent__parent").get(pk=unit.pk)
+    if not _is_system(actor):
+        _refuse_unless(permissions.user_may_use_hr_admin(actor))
+        _raise_errors(
+            permissions.unit_edit_errors(
+                actor,
+                unit=before_unit,
+                kind=fields.get("kind", before_unit.kind),
+                parent=fields.get("parent", before_unit.parent),
+            )
+        )
+    before = _snapshot(before_unit, UNIT_FIELDS)
+    previous_amt = before_unit.amt
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean()
     unit.save()
     if unit.kind == OrgUnit.Kind.AMT:
         amt_groups_ensure(amt=unit)
-    if "parent" in fields and unit.amt != previous_amt:
+    if unit.amt != previous_amt or unit.kind != before_unit.kind:
         org_unit_members_groups_sync(unit=unit)
-    if SEARCHED_UNIT_FIELDS & set(fields):
+    changes = _diff(before, _snapshot(unit, UNIT_FIELDS))
+    if SEARCHED_UNIT_FIELDS & set(changes):
         person_search_refresh(
             people=Person.objects.filter(selectors.units_below_q(unit=unit, prefix="unit"))
+        )
+    if changes:
+        _audit(
+            actor=actor,
+            action="directory.orgunit.edit",
+            target=unit,
+            summary=str(unit),
+            changes=changes,
         )
     return unit
 
 
 @transaction.atomic
 def org_unit_move(*, unit: OrgUnit, parent: OrgUnit, actor) -> OrgUnit:
-    """Hang a unit (with everything below it) under a new parent; people and groups follow."""
+    """Hang a unit (with everything below it) under a new parent; people and groups follow.
+    Central HR only: it changes several Ämter at once."""
+    if not _is_system(actor):
+        _refuse_unless(permissions.user_may_restructure(actor))
     before = str(unit.parent) if unit.parent else ""
-    unit = org_unit_update(unit=unit, parent=parent)
+    unit = org_unit_update(unit=unit, parent=parent, actor=SYSTEM)  # audited once, below
     audit_record(
         actor=actor,
         action="directory.unit.move",
@@ -155,7 +253,9 @@ def org_unit_move(*, unit: OrgUnit, parent: OrgUnit, actor) -> OrgUnit:
 @transaction.atomic
 def org_unit_merge(*, source: OrgUnit, target: OrgUnit, actor) -> OrgUnit:
     """Merge `source` into `target` (same kind): its people, sub-units and roles move over,
-    the office groups follow, and `source` is deleted."""
+    the office groups follow, and `source` is deleted. Central HR only."""
+    if not _is_system(actor):
+        _refuse_unless(permissions.user_may_restructure(actor))
     if source.pk == target.pk:
         raise ValidationError(_("Eine Einheit kann nicht mit sich selbst zusammengelegt werden."))
     if source.kind != target.kind:
@@ -230,51 +330,122 @@ def org_unit_members_groups_sync(*, unit: OrgUnit) -> None:
         person_groups_sync(person=person)
 
 
-@transaction.atomic
-def person_create(
-    *,
-    personnel_number: str,
-    first_name: str,
-    last_name: str,
-    unit: OrgUnit,
-    function: str = "",
-    phone: str = "",
-    email: str = "",
-    room: str = "",
-    responsibilities: str = "",
-    entry_date=None,
-    exit_date=None,
-    user=None,
-) -> Person:
-    person = Person(
-        responsibilities=responsibilities,
-        entry_date=entry_date,
-        exit_date=exit_date,
-        personnel_number=personnel_number,
-        first_name=first_name,
-        last_name=last_name,
-        unit=unit,
-        function=function,
-        phone=phone,
-        email=email,
-        room=room,
-        user=user,
+# The official data HR maintains (P6); the voluntary fields are the person's own.
+PERSON_FIELDS = [
+    "personnel_number",
+    "first_name",
+    "last_name",
+    "unit",
+    "function",
+    "responsibilities",
+    "phone",
+    "email",
+    "room",
+    "entry_date",
+    "exit_date",
+    "deputy",
+]
+# The login link and "aktiv" change only through the import, sign-in and offboarding.
+SYSTEM_ONLY_FIELDS = {"user", "is_active"}
+# The personnel number is the HR system's key; the audit names the record, not the number.
+UNAUDITED_VALUES = {"personnel_number"}
+
+
+def _person_authorise(actor, *, person: Person | None, fields: dict) -> None:
+    if _is_system(actor):
+        return
+    _refuse_unless(permissions.user_may_use_hr_admin(actor))
+    system_only = SYSTEM_ONLY_FIELDS & set(fields)
+    if system_only:
+        raise PermissionDenied(
+            _("Anmeldung und Status ändern nur der Personalimport und das Ausscheiden.")
+        )
+    _raise_errors(
+        permissions.person_placement_errors(
+            actor,
+            person=person,
+            unit=fields.get("unit", person.unit if person is not None else None),
+            further_units=fields.get("further_units"),
+        )
     )
-    person.full_clean()
-    person.save()
+
+
+def _person_derived_refresh(person: Person) -> None:
+    """The one refresh point of what follows from a person's data: the office groups and
+    the search columns."""
     person_groups_sync(person=person)
     person_search_refresh(people=Person.objects.filter(pk=person.pk))
+
+
+def _further_unit_names(person: Person) -> str:
+    return ", ".join(sorted(str(unit) for unit in person.further_units.all()))
+
+
+@transaction.atomic
+def person_create(*, actor, further_units=(), **fields) -> Person:
+    """A new person with the official data. HR of the units involved, or the import."""
+    unknown = set(fields) - set(PERSON_FIELDS) - SYSTEM_ONLY_FIELDS
+    if unknown:
+        raise ValueError(f"Not a person field: {sorted(unknown)}")
+    _person_authorise(actor, person=None, fields={**fields, "further_units": list(further_units)})
+    person = Person(**fields)
+    person.full_clean()
+    person.save()
+    if further_units:
+        person.further_units.set(further_units)
+    _person_derived_refresh(person)
+    _audit(
+        actor=actor,
+        action="directory.person.create",
+        target=person,
+        summary=person.full_name,
+        changes={
+            "fields": sorted(
+                name
+                for name, value in _snapshot(person, PERSON_FIELDS).items()
+                if value and name not in UNAUDITED_VALUES
+            )
+        },
+    )
     return person
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor=SYSTEM, **fields) -> Person:
+def person_update(*, person: Person, actor, **fields) -> Person:
+    """Change a person's official data (`PERSON_FIELDS`, `further_units`).
+
+    HR clerks only for people of their Ämter and only into units of their Ämter; nobody
+    changes their own placement (permissions.person_placement_errors)."""
+    unknown = set(fields) - set(PERSON_FIELDS) - SYSTEM_ONLY_FIELDS - {"further_units"}
+    if unknown:
+        raise ValueError(f"Not a person field: {sorted(unknown)}")
+    stored = Person.objects.select_related("unit__parent__parent").get(pk=person.pk)
+    _person_authorise(actor, person=stored, fields=fields)
+    before = {**_snapshot(stored, PERSON_FIELDS), "further_units": _further_unit_names(stored)}
+    further_units = fields.pop("further_units", None)
+    # The write goes to the stored row: nothing else a caller changed in memory is saved
+    # without the check above.
     for name, value in fields.items():
-        setattr(person, name, value)
-    person.full_clean()
-    person.save()
-    person_groups_sync(person=person)
-    person_search_refresh(people=Person.objects.filter(pk=person.pk))
+        setattr(stored, name, value)
+    stored.full_clean()
+    stored.save()
+    if further_units is not None:
+        stored.further_units.set(further_units)
+    _person_derived_refresh(stored)
+    for name in fields:
+        setattr(person, name, getattr(stored, name))
+    after = {**_snapshot(stored, PERSON_FIELDS), "further_units": _further_unit_names(stored)}
+    changes = _diff(before, after)
+    if changes:
+        _audit(
+            actor=actor,
+            action="directory.person.edit",
+            target=stored,
+            summary=stored.full_name,
+            changes={
+                name: value for name, value in changes.items() if name not in UNAUDITED_VALUES
+            },
+        )
     return person
 
 
@@ -305,7 +476,11 @@ def person_profile_update(*, person: Person, **fields) -> Person:
 @transaction.atomic
 def person_deactivate(*, person: Person, actor, audit: bool = True) -> Person:
     """Offboard a leaver (P8): hide the profile at once, take away the office groups and the
-    login, end their sessions and, after commit, close their open WebSockets."""
+    login, end their sessions and, after commit, close their open WebSockets.
+
+    HR of the person's Amt, the import (SYSTEM) or the sign-in lifecycle; never oneself."""
+    if not _is_system(actor):
+        _refuse_unless(permissions.user_may_offboard(actor, person))
     if not person.is_active and (person.user is None or not person.user.is_active):
         return person
     person.is_active = False
@@ -405,18 +580,41 @@ def login_session_forget(*, session_key: str | None, user=None) -> None:
 
 
 @transaction.atomic
-def office_role_grant(*, person: Person, amt: OrgUnit, role: str) -> OfficeRole:
+def office_role_grant(*, person: Person, amt: OrgUnit, role: str, actor) -> OfficeRole:
+    """Make a person Digital Mover, Redaktion or HR clerk of an Amt: central HR, never for
+    themselves (four-eyes)."""
+    if not _is_system(actor):
+        _refuse_unless(permissions.user_may_use_hr_admin(actor))
+        _raise_errors(permissions.office_role_errors(actor, person=person, amt=amt))
     office_role = OfficeRole(person=person, amt=amt, role=role)
     office_role.full_clean()
     office_role.save()
     person_groups_sync(person=person)
+    _audit(
+        actor=actor,
+        action="directory.officerole.create",
+        target=office_role,
+        summary=str(office_role),
+        changes={"role": role, "amt": str(amt)},
+    )
     return office_role
 
 
 @transaction.atomic
-def office_role_revoke(*, person: Person, amt: OrgUnit, role: str) -> None:
-    OfficeRole.objects.filter(person=person, amt=amt, role=role).delete()
+def office_role_revoke(*, person: Person, amt: OrgUnit, role: str, actor) -> None:
+    if not _is_system(actor):
+        _refuse_unless(permissions.user_may_use_hr_admin(actor))
+        _raise_errors(permissions.office_role_errors(actor, person=person, amt=amt))
+    deleted, _rows = OfficeRole.objects.filter(person=person, amt=amt, role=role).delete()
     person_groups_sync(person=person)
+    if deleted:
+        _audit(
+            actor=actor,
+            action="directory.officerole.delete",
+            target=None,
+            summary=f"{person.full_name}: {role} ({amt})",
+            changes={"role": role, "amt": str(amt)},
+        )
 
 
 def _office_group_ids(*, amt_ids: set[int]) -> dict[tuple[int, str], int]:

@@ -4,9 +4,11 @@ Who may see and edit what is decided by directory/permissions.py (central HR eve
 Amt's Personalsachbearbeitung only in their Amt) through one permission policy per model.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import model_to_dict
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,18 +19,16 @@ from wagtail.admin.widgets import Button
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
-
-from directory import hr_import, permissions, services, tree
-from directory.admin_forms import (
-    OrgUnitAdminForm,
-    PersonAdminForm,
-    StaffImportForm,
-    UnitMergeForm,
-    UnitMoveForm,
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
 )
+
+from directory import hr_import, permissions, services
+from directory.admin_forms import StaffImportForm, UnitMergeForm, UnitMoveForm
 from directory.models import OfficeRole, OrgUnit, Person
-from intranet.services import audit_record
 
 
 class ScopedPolicy(ModelPermissionPolicy):
@@ -91,6 +91,35 @@ register_permission_policy(OrgUnit, OrgUnitPolicy(OrgUnit))
 register_permission_policy(OfficeRole, OfficeRolePolicy(OfficeRole))
 
 
+class ServiceWriteMixin:
+    """Create and edit views that write through the directory's services.
+
+    The services authorise the actor, refresh what follows (office groups, search) and
+    audit (P9); Wagtail only shows the form. A refusal comes back as a ValidationError and
+    is shown at its field, with nothing saved.
+    """
+
+    def form_valid(self, form):
+        self.form = form
+        try:
+            self.object = self.write(form)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                target = field if field in form.fields else None
+                for message in messages_:
+                    form.add_error(target, message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        return self.save_action()
+
+    def write(self, form):
+        raise NotImplementedError
+
+    @staticmethod
+    def form_values(form, names) -> dict:
+        return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
 class ScopedEditView(EditView):
     """The edit view refuses objects outside the user's scope, not only the list."""
 
@@ -103,6 +132,71 @@ class ScopedEditView(EditView):
         return instance
 
 
+class PersonCreateView(ServiceWriteMixin, CreateView):
+    def write(self, form):
+        fields = self.form_values(form, services.PERSON_FIELDS)
+        return services.person_create(
+            actor=self.request.user,
+            further_units=list(form.cleaned_data.get("further_units") or []),
+            **fields,
+        )
+
+
+class PersonEditView(ServiceWriteMixin, ScopedEditView):
+    def write(self, form):
+        fields = self.form_values(form, [*services.PERSON_FIELDS, "further_units"])
+        if "further_units" in fields:
+            fields["further_units"] = list(fields["further_units"])
+        # A fresh row: the form has already copied its values onto self.object.
+        person = Person.objects.get(pk=self.object.pk)
+        return services.person_update(person=person, actor=self.request.user, **fields)
+
+
+class OrgUnitCreateView(ServiceWriteMixin, CreateView):
+    def write(self, form):
+        return services.org_unit_create(
+            actor=self.request.user, **self.form_values(form, services.UNIT_FIELDS)
+        )
+
+
+class OrgUnitEditView(ServiceWriteMixin, ScopedEditView):
+    def write(self, form):
+        unit = OrgUnit.objects.get(pk=self.object.pk)
+        return services.org_unit_update(
+            unit=unit, actor=self.request.user, **self.form_values(form, services.UNIT_FIELDS)
+        )
+
+
+class OfficeRoleCreateView(ServiceWriteMixin, CreateView):
+    def write(self, form):
+        data = form.cleaned_data
+        return services.office_role_grant(
+            person=data["person"], amt=data["amt"], role=data["role"], actor=self.request.user
+        )
+
+
+class OfficeRoleEditView(ServiceWriteMixin, ScopedEditView):
+    """Changing a role is taking the old one away and granting the new one, both audited."""
+
+    def write(self, form):
+        data = form.cleaned_data
+        old = OfficeRole.objects.select_related("person", "amt").get(pk=self.object.pk)
+        unchanged = (old.person_id, old.amt_id, old.role) == (
+            data["person"].pk,
+            data["amt"].pk,
+            data["role"],
+        )
+        if unchanged:
+            return old
+        with transaction.atomic():
+            services.office_role_revoke(
+                person=old.person, amt=old.amt, role=old.role, actor=self.request.user
+            )
+            return services.office_role_grant(
+                person=data["person"], amt=data["amt"], role=data["role"], actor=self.request.user
+            )
+
+
 class ScopedViewSetMixin:
     edit_view_class = ScopedEditView
 
@@ -112,6 +206,8 @@ class ScopedViewSetMixin:
 
 class PersonViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Person
+    add_view_class = PersonCreateView
+    edit_view_class = PersonEditView
     icon = "user"
     menu_label = _("Personen")
     list_display = ["last_name", "first_name", "unit", "function", "phone", "is_active"]
@@ -145,12 +241,13 @@ class PersonViewSet(ScopedViewSetMixin, SnippetViewSet):
                 heading=_("Beschäftigung und Vertretung"),
             ),
         ],
-        base_form_class=PersonAdminForm,
     )
 
 
 class OrgUnitViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = OrgUnit
+    add_view_class = OrgUnitCreateView
+    edit_view_class = OrgUnitEditView
     icon = "site"
     menu_label = _("Organisationseinheiten")
     list_display = ["number", "name", "kind", "parent", "leader"]
@@ -170,12 +267,13 @@ class OrgUnitViewSet(ScopedViewSetMixin, SnippetViewSet):
                 heading=_("Kontakt"),
             ),
         ],
-        base_form_class=OrgUnitAdminForm,
     )
 
 
 class OfficeRoleViewSet(SnippetViewSet):
     model = OfficeRole
+    add_view_class = OfficeRoleCreateView
+    edit_view_class = OfficeRoleEditView
     icon = "group"
     menu_label = _("Rollen im Amt")
     list_display = ["person", "amt", "role"]
@@ -192,96 +290,52 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
 register_snippet(DirectoryViewSetGroup)
 
 
-# --- Audit and group sync for edits made in the admin (P9) -------------------------------
-
-AUDITED_FIELDS = {
-    Person: [
-        "personnel_number",
-        "first_name",
-        "last_name",
-        "unit",
-        "function",
-        "phone",
-        "email",
-        "room",
-        "responsibilities",
-        "entry_date",
-        "exit_date",
-        "deputy",
-    ],
-    OrgUnit: ["kind", "number", "name", "also_known_as", "parent", "leader", "phone", "email"],
-    OfficeRole: ["person", "amt", "role"],
-}
+# --- Deleting a role goes through the service, too (P9) ---------------------------------
 
 
-def _snapshot(instance) -> dict:
-    fields = AUDITED_FIELDS[type(instance)]
-    return {name: str(value) for name, value in model_to_dict(instance, fields=fields).items()}
-
-
-@hooks.register("before_edit_snippet")
-def directory_remember_before_edit(request, instance):
-    if type(instance) in AUDITED_FIELDS and request.method == "POST":
-        request._directory_before = _snapshot(type(instance).objects.get(pk=instance.pk))
-
-
-@hooks.register("after_create_snippet")
-@hooks.register("after_edit_snippet")
-def directory_follow_admin_edits(request, instance):
-    """Edits made in the admin keep groups and search in sync and are audited (P9)."""
-    if type(instance) not in AUDITED_FIELDS:
-        return
-    if isinstance(instance, Person):
-        services.person_groups_sync(person=instance)
-        services.person_search_refresh(people=Person.objects.filter(pk=instance.pk))
-    elif isinstance(instance, OrgUnit):
-        if instance.kind == OrgUnit.Kind.AMT:
-            services.amt_groups_ensure(amt=instance)
-        services.org_unit_members_groups_sync(unit=instance)
-        services.person_search_refresh(
-            people=Person.objects.filter(tree.units_below_q(unit=instance, prefix="unit"))
-        )
-    elif isinstance(instance, OfficeRole):
-        services.person_groups_sync(person=instance.person)
-    before = getattr(request, "_directory_before", {})
-    after = _snapshot(instance)
-    diff = {
-        name: [before.get(name), value]
-        for name, value in after.items()
-        if before.get(name) != value
-    }
-    action = "edit" if before else "create"
-    audit_record(
-        actor=request.user,
-        action=f"directory.{type(instance).__name__.lower()}.{action}",
-        target=instance,
-        summary=str(instance),
-        changes={name: value for name, value in diff.items() if name not in ("personnel_number",)}
-        if action == "edit"
-        else {"fields": sorted(after)},
-    )
-
-
-@hooks.register("after_delete_snippet")
-def directory_follow_admin_deletes(request, instances):
-    for instance in instances:
-        if isinstance(instance, OfficeRole):
-            services.person_groups_sync(person=instance.person)
-            audit_record(
-                actor=request.user,
-                action="directory.officerole.delete",
-                target=None,
-                summary=str(instance),
-                changes={"role": instance.role, "amt": str(instance.amt)},
-            )
+@hooks.register("before_delete_snippet")
+def directory_revoke_roles_through_the_service(request, instances):
+    """The snippet delete view and the bulk delete both run this hook before deleting; on
+    POST the roles are revoked by `office_role_revoke` (authorised, audited, groups synced)
+    and Wagtail's own delete never runs."""
+    roles = [instance for instance in instances if isinstance(instance, OfficeRole)]
+    if request.method != "POST" or not roles:
+        return None
+    try:
+        with transaction.atomic():
+            for role in roles:
+                services.office_role_revoke(
+                    person=role.person, amt=role.amt, role=role.role, actor=request.user
+                )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Die Rolle wurde entzogen."))
+    return redirect(reverse("wagtailsnippets_directory_officerole:list"))
 
 
 # --- HR import and restructuring ----------------------------------------------------------
 
 
+def permission_required(check):
+    """Declare who may open an admin view (a function of directory/permissions.py);
+    everyone else gets 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
+
+
+@permission_required(permissions.user_may_import_staff)
 def staff_import_view(request):
-    if not permissions.user_may_import_staff(request.user):
-        raise PermissionDenied
     report, applied = None, False
     form = StaffImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -304,9 +358,8 @@ def staff_import_view(request):
     )
 
 
+@permission_required(permissions.user_may_restructure)
 def restructure_view(request):
-    if not permissions.user_may_restructure(request.user):
-        raise PermissionDenied
     move_form = UnitMoveForm(
         request.POST if request.POST.get("action") == "move" else None, prefix="move"
     )
@@ -340,10 +393,11 @@ def restructure_view(request):
     )
 
 
+@permission_required(permissions.user_may_use_hr_admin)
 def person_offboard_view(request, pk: int):
     """Confirm, then offboard a leaver (P8) through `person_deactivate`."""
     person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=pk)
-    if not person.is_active or not permissions.user_may_manage_staff(request.user, person.unit):
+    if not person.is_active or not permissions.user_may_offboard(request.user, person):
         raise PermissionDenied
     if request.method == "POST":
         services.person_deactivate(person=person, actor=request.user)
@@ -361,7 +415,7 @@ def directory_offboard_button(snippet, user, next_url=None):
     if (
         isinstance(snippet, Person)
         and snippet.is_active
-        and permissions.user_may_manage_staff(user, snippet.unit)
+        and permissions.user_may_offboard(user, snippet)
     ):
         yield Button(
             _("Ausscheiden"),

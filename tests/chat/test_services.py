@@ -26,10 +26,12 @@ def test_a_new_amt_gets_its_room_with_rights_for_its_groups(person_in_32, amt_32
     room = Room.objects.get(amt=amt_32)
     assert room.kind == Room.Kind.AMT and room.name == "32 – Amt für öffentliche Ordnung"
     assert permissions.room_actions_for_user(person_in_32.user, room.pk) == {"view", "post"}
-    directory_services.office_role_grant(person=person_in_32, amt=amt_32, role="digital_mover")
+    directory_services.office_role_grant(
+        person=person_in_32, amt=amt_32, role="digital_mover", actor=services.SYSTEM
+    )
     assert "moderate" in permissions.room_actions_for_user(person_in_32.user, room.pk)
     # Renaming the Amt renames its room; sync for existing Ämter is idempotent.
-    directory_services.org_unit_update(unit=amt_32, name="Ordnungsamt")
+    directory_services.org_unit_update(unit=amt_32, name="Ordnungsamt", actor=services.SYSTEM)
     room.refresh_from_db()
     assert room.name == "32 – Ordnungsamt"
     assert services.amt_rooms_ensure_all() == 1
@@ -38,7 +40,11 @@ def test_a_new_amt_gets_its_room_with_rights_for_its_groups(person_in_32, amt_32
 
 def test_people_of_abteilungen_and_further_units_are_members(amt_32, amt_50):
     abteilung = directory_services.org_unit_create(
-        kind=OrgUnit.Kind.ABTEILUNG, number="32.1", name="Bürgerservice", parent=amt_32
+        kind=OrgUnit.Kind.ABTEILUNG,
+        number="32.1",
+        name="Bürgerservice",
+        parent=amt_32,
+        actor=services.SYSTEM,
     )
     person = PersonFactory(unit=abteilung)
     person.further_units.add(amt_50)

@@ -22,7 +22,9 @@ def central_hr(amt_32):
 @pytest.fixture
 def clerk_32(amt_32):
     person = PersonFactory(unit=amt_32, first_name="Paula", last_name="Personal")
-    services.office_role_grant(person=person, amt=amt_32, role=OfficeRole.Role.PERSONAL)
+    services.office_role_grant(
+        person=person, amt=amt_32, role=OfficeRole.Role.PERSONAL, actor=services.SYSTEM
+    )
     return person
 
 

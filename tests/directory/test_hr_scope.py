@@ -144,7 +144,7 @@ def test_merge_refuses_different_kinds(central_hr, amt_32):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.org_unit_merge(source=abteilung(amt=amt_32), target=amt_32, actor=None)
+        services.org_unit_merge(source=abteilung(amt=amt_32), target=amt_32, actor=central_hr.user)
 
 
 def test_restructure_view_is_central_hr_only(client, clerk_32, central_hr, amt_32, amt_50):

@@ -21,7 +21,7 @@ def test_deactivation_hides_ends_login_and_is_audited(
     key = client.session.session_key
     assert LoginSession.objects.filter(user=person_in_32.user, session_key=key).exists()
     services.person_profile_update(person=colleague_in_32, deputy=person_in_32)
-    services.org_unit_update(unit=person_in_32.unit, leader=person_in_32)
+    services.org_unit_update(unit=person_in_32.unit, leader=person_in_32, actor=services.SYSTEM)
 
     services.person_deactivate(person=person_in_32, actor=central_hr.user)
 

@@ -161,7 +161,11 @@ def test_org_chart_shows_the_tree(client_32, amt_32):
 def test_unit_page_shows_leader_members_contact_and_sub_units(client_32, amt_32, person_in_32):
     sub = abteilung(amt=amt_32, suffix="1", name="Bürgerservice")
     services.org_unit_update(
-        unit=amt_32, leader=person_in_32, phone="0711 216-32000", email="amt32@stadt.example"
+        unit=amt_32,
+        leader=person_in_32,
+        phone="0711 216-32000",
+        email="amt32@stadt.example",
+        actor=services.SYSTEM,
     )
     count, response = _queries(client_32, f"/personen/einheit/{amt_32.pk}/")
     html = response.content.decode()

@@ -26,7 +26,9 @@ def test_central_hr_manages_staff_everywhere(person_in_32, amt_32, amt_50):
 
 def test_hr_clerk_manages_only_their_own_amt(amt_32, amt_50):
     clerk = PersonFactory(unit=amt_32)
-    services.office_role_grant(person=clerk, amt=amt_32, role=OfficeRole.Role.PERSONAL)
+    services.office_role_grant(
+        person=clerk, amt=amt_32, role=OfficeRole.Role.PERSONAL, actor=services.SYSTEM
+    )
     user = type(clerk.user).objects.get(pk=clerk.user.pk)  # fresh permission cache
     assert permissions.user_may_manage_staff(user, amt_32)
     assert permissions.user_may_manage_staff(user, abteilung(amt=amt_32))
@@ -47,7 +49,7 @@ def test_inactive_hr_manages_nothing(person_in_32, amt_32):
 def test_a_digital_mover_role_grants_no_hr_rights(person_in_32, amt_32):
     """Publishing rights live in the wiki's page permissions (tests/wiki/test_sections.py);
     the directory's role alone makes nobody an HR clerk."""
-    services.office_role_grant(person=person_in_32, amt=amt_32, role=OfficeRole.Role.DIGITAL_MOVER)
+    services.office_role_grant(person=person_in_32, amt=amt_32, role=OfficeRole.Role.DIGITAL_MOVER, actor=services.SYSTEM)
     user = type(person_in_32.user).objects.get(pk=person_in_32.user.pk)
     assert not permissions.user_may_manage_staff(user, amt_32)
     assert not permissions.user_may_use_hr_admin(user)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def people(amt_32):
     amt_20 = amt_with_groups(number="20", name="Kämmereiamt", referat_number="WFB")
     steuern = abteilung(amt=amt_20, suffix="2", name="Steuern und Abgaben")
-    services.org_unit_update(unit=amt_32, also_known_as="Ordnungsamt")
+    services.org_unit_update(unit=amt_32, also_known_as="Ordnungsamt", actor=services.SYSTEM)
     return {
         "mueller": PersonFactory(
             unit=amt_32, first_name="Lena", last_name="Müller", phone="0711 216-33445"
@@ -105,7 +105,7 @@ def test_hidden_voluntary_fields_are_not_searchable(people):
 
 
 def test_unit_rename_reaches_the_search(people, amt_32):
-    services.org_unit_update(unit=amt_32, name="Amt für Bürgerdienste")
+    services.org_unit_update(unit=amt_32, name="Amt für Bürgerdienste", actor=services.SYSTEM)
     assert names("Bürgerdienste") == ["Müller"]
 
 

@@ -34,7 +34,7 @@ def colleague(amt_32, person_in_32):
         languages_visibility=Visibility.ALL,
         deputy=person_in_32,
     )
-    services.org_unit_update(unit=sub, leader=person)
+    services.org_unit_update(unit=sub, leader=person, actor=services.SYSTEM)
     return person
 
 

@@ -11,18 +11,28 @@ TEST_PASSWORD = "Test-Passwort-2026"
 
 def referat(number: str = "SOS", name: str = "Referat Sicherheit, Ordnung und Sport") -> OrgUnit:
     existing = OrgUnit.objects.filter(number=number).first()
-    return existing or services.org_unit_create(kind=OrgUnit.Kind.REFERAT, number=number, name=name)
+    return existing or services.org_unit_create(
+        kind=OrgUnit.Kind.REFERAT, number=number, name=name, actor=services.SYSTEM
+    )
 
 
 def amt_with_groups(*, number: str, name: str, referat_number: str = "SOS") -> OrgUnit:
     return services.org_unit_create(
-        kind=OrgUnit.Kind.AMT, number=number, name=name, parent=referat(referat_number)
+        kind=OrgUnit.Kind.AMT,
+        number=number,
+        name=name,
+        parent=referat(referat_number),
+        actor=services.SYSTEM,
     )
 
 
 def abteilung(*, amt: OrgUnit, suffix: str = "1", name: str = "Bürgerservice") -> OrgUnit:
     return services.org_unit_create(
-        kind=OrgUnit.Kind.ABTEILUNG, number=f"{amt.number}.{suffix}", name=name, parent=amt
+        kind=OrgUnit.Kind.ABTEILUNG,
+        number=f"{amt.number}.{suffix}",
+        name=name,
+        parent=amt,
+        actor=services.SYSTEM,
     )
 
 
@@ -57,7 +67,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.person_create(**kwargs)
+        return services.person_create(**kwargs, actor=services.SYSTEM)
 
 
 def site_root_ensure():

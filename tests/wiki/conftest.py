@@ -68,7 +68,9 @@ def restrict_to_amt(page, amt):
 
 def person_with_role(amt, role, **fields):
     person = PersonFactory(unit=amt, **fields)
-    directory_services.office_role_grant(person=person, amt=amt, role=role)
+    directory_services.office_role_grant(
+        person=person, amt=amt, role=role, actor=directory_services.SYSTEM
+    )
     person.user.refresh_from_db()
     return person
 

@@ -42,7 +42,9 @@ def secret_page(section_32, person_in_32):
 @pytest.fixture
 def actors(amt_32, amt_50, person_in_32, person_in_50):
     clerk = PersonFactory(unit=amt_50, first_name="Paula", last_name="Personal")
-    directory_services.office_role_grant(person=clerk, amt=amt_50, role=OfficeRole.Role.PERSONAL)
+    directory_services.office_role_grant(
+        person=clerk, amt=amt_50, role=OfficeRole.Role.PERSONAL, actor=directory_services.SYSTEM
+    )
     central = PersonFactory(unit=amt_50, first_name="Jana", last_name="Schäfer")
     central.user.groups.add(directory_services.central_hr_group_ensure())
     mover = person_with_role(amt_50, OfficeRole.Role.DIGITAL_MOVER, first_name="Jörg")

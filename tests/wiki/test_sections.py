@@ -28,7 +28,9 @@ def test_creating_an_amt_creates_its_section_below_wissen(amt_32):
 def test_section_ensure_is_idempotent_and_follows_renames(amt_32):
     amt_section_ensure(amt=amt_32)
     assert AmtSectionPage.objects.filter(amt=amt_32).count() == 1
-    directory_services.org_unit_update(unit=amt_32, name="Ordnungsamt")
+    directory_services.org_unit_update(
+        unit=amt_32, name="Ordnungsamt", actor=directory_services.SYSTEM
+    )
     assert AmtSectionPage.objects.get(amt=amt_32).title == "32 – Ordnungsamt"
 
 
