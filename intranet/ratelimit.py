@@ -123,8 +123,14 @@ def lock(scope: str, ident, *, seconds: int, token: str) -> None:
 
 
 def locked(scope: str, ident) -> dict | None:
-    """The lock-out in force ({"token", "until"}), or None."""
-    return cache.get(_lock_key(scope, ident))
+    """The lock-out in force ({"token", "until"}), or None.
+
+    "until" decides, not only the cache's expiry: a Redis server whose clock runs apart
+    from this process (or a test that travels in time) must not keep a lock-out alive."""
+    entry = cache.get(_lock_key(scope, ident))
+    if entry is None or entry.get("until", 0) <= time.time():
+        return None
+    return entry
 
 
 def unlock(scope: str, ident) -> None:

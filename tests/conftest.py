@@ -132,11 +132,22 @@ def daphne_server(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _local_cache_cleared():
-    """With the in-process cache (the SQLite pass), rate-limit and presence keys are per
-    user id, and SQLite hands out the same ids again after each test's rollback: start every
-    test with an empty cache. (A shared Redis cache is cleared by the tests that use it.)"""
+    """Every test starts without rate-limit state (intranet/ratelimit.py).
+
+    With the in-process cache (the SQLite pass), rate-limit and presence keys are per user
+    id, and SQLite hands out the same ids again after each test's rollback: the cache is
+    emptied. With Redis (the PostgreSQL pass) the counters would outlive the test (a test's
+    thirty failed logins from one address would lock the next test out): the rate-limit
+    counters and lock-outs are deleted, and nothing else, since sessions and the channel
+    layer may be shared with a daphne the test runs."""
     from django.conf import settings
     from django.core.cache import cache
 
     if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
         cache.clear()
+    elif "RedisCache" in settings.CACHES["default"]["BACKEND"]:
+        client = cache._cache.get_client(write=True)
+        for pattern in (cache.make_key("rate:*"), cache.make_key("lock:*")):
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            if keys:
+                client.delete(*keys)
