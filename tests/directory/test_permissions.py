@@ -14,7 +14,7 @@ def test_amter_of_user(person_in_32, amt_32, amt_50):
     services.person_groups_sync(person=person_in_32)
     assert set(permissions.amter_of_user(person_in_32.user)) == {amt_32, amt_50}
     assert permissions.viewer_amt_ids(person_in_32.user) == {amt_32.pk, amt_50.pk}
-    services.person_update(person=person_in_32, is_active=False)
+    services.person_update(person=person_in_32, is_active=False, actor=services.SYSTEM)
     assert list(permissions.amter_of_user(person_in_32.user)) == []
 
 
@@ -49,7 +49,9 @@ def test_inactive_hr_manages_nothing(person_in_32, amt_32):
 def test_a_digital_mover_role_grants_no_hr_rights(person_in_32, amt_32):
     """Publishing rights live in the wiki's page permissions (tests/wiki/test_sections.py);
     the directory's role alone makes nobody an HR clerk."""
-    services.office_role_grant(person=person_in_32, amt=amt_32, role=OfficeRole.Role.DIGITAL_MOVER, actor=services.SYSTEM)
+    services.office_role_grant(
+        person=person_in_32, amt=amt_32, role=OfficeRole.Role.DIGITAL_MOVER, actor=services.SYSTEM
+    )
     user = type(person_in_32.user).objects.get(pk=person_in_32.user.pk)
     assert not permissions.user_may_manage_staff(user, amt_32)
     assert not permissions.user_may_use_hr_admin(user)
