@@ -60,8 +60,10 @@ async def _alive(socket) -> bool:
 
 
 def test_signing_out_at_the_provider_closes_the_persons_sessions_and_chat_sockets(
-    oidc_portal, openid_provider, amt_32
+    oidc_portal, openid_provider, amt_32, home_page
 ):
+    """`home_page`: the colleague's session is checked on the home page, which a transactional
+    test run earlier may have flushed with the rest of the migration data."""
     lena = PersonFactory(unit=amt_32, personnel_number="T300001", first_name="Lena")
     colleague = PersonFactory(unit=amt_32, personnel_number="T300002")
     laptop, phone = _sign_in(oidc_portal, "lena"), _sign_in(oidc_portal, "lena")
