@@ -21,7 +21,7 @@ def amter_of_user(user) -> QuerySet[OrgUnit]:
 def user_may_manage_staff(user, unit: OrgUnit) -> bool:
     """May the user edit the staff data of this unit? Central HR everywhere, an Amt's HR
     clerks only within their Amt. The superuser flag alone grants nothing here: IT operations
-    administers the system, HR keeps the directory (docs/permissions.md)."""
+    administers the system, HR keeps the directory (docs/directory.md, "Who may write what")."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user_is_central_hr(user):

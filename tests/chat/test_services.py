@@ -27,11 +27,13 @@ def test_a_new_amt_gets_its_room_with_rights_for_its_groups(person_in_32, amt_32
     assert room.kind == Room.Kind.AMT and room.name == "32 – Amt für öffentliche Ordnung"
     assert permissions.room_actions_for_user(person_in_32.user, room.pk) == {"view", "post"}
     directory_services.office_role_grant(
-        person=person_in_32, amt=amt_32, role="digital_mover", actor=services.SYSTEM
+        person=person_in_32, amt=amt_32, role="digital_mover", actor=directory_services.SYSTEM
     )
     assert "moderate" in permissions.room_actions_for_user(person_in_32.user, room.pk)
     # Renaming the Amt renames its room; sync for existing Ämter is idempotent.
-    directory_services.org_unit_update(unit=amt_32, name="Ordnungsamt", actor=services.SYSTEM)
+    directory_services.org_unit_update(
+        unit=amt_32, name="Ordnungsamt", actor=directory_services.SYSTEM
+    )
     room.refresh_from_db()
     assert room.name == "32 – Ordnungsamt"
     assert services.amt_rooms_ensure_all() == 1
@@ -44,7 +46,7 @@ def test_people_of_abteilungen_and_further_units_are_members(amt_32, amt_50):
         number="32.1",
         name="Bürgerservice",
         parent=amt_32,
-        actor=services.SYSTEM,
+        actor=directory_services.SYSTEM,
     )
     person = PersonFactory(unit=abteilung)
     person.further_units.add(amt_50)
@@ -165,7 +167,7 @@ def test_merging_two_amter_keeps_the_old_rooms_history_for_the_remaining_amt(
 ):
     room = Room.objects.get(amt=amt_32)
     _send(person_in_32.user, room, "Vor der Zusammenlegung", "c-merge-1")
-    directory_services.org_unit_merge(source=amt_32, target=amt_50, actor=None)
+    directory_services.org_unit_merge(source=amt_32, target=amt_50, actor=directory_services.SYSTEM)
     room.refresh_from_db()
     assert room.kind == Room.Kind.CROSS_OFFICE and room.amt is None
     assert room.name == "32 – Amt für öffentliche Ordnung (bis zur Zusammenlegung)"

@@ -80,7 +80,11 @@ def test_a_failing_receiver_rolls_the_directory_change_back(home_page):
     try:
         with pytest.raises(RuntimeError):
             services.org_unit_create(
-                kind=OrgUnit.Kind.AMT, number="77", name="Testamt", parent=parent
+                kind=OrgUnit.Kind.AMT,
+                number="77",
+                name="Testamt",
+                parent=parent,
+                actor=services.SYSTEM,
             )
     finally:
         signals.amt_groups_ensured.disconnect(dispatch_uid="test.refuse")

@@ -84,7 +84,7 @@ def test_routing_by_url_path_reaches_pages_routes_and_404s(client_32, section_32
 
 def test_merging_two_amter_moves_the_pages_into_the_remaining_section(amt_32, amt_50, section_32):
     page = add_knowledge_page(section_32, title="Bußgeldverfahren")
-    directory_services.org_unit_merge(source=amt_32, target=amt_50, actor=None)
+    directory_services.org_unit_merge(source=amt_32, target=amt_50, actor=directory_services.SYSTEM)
     page.refresh_from_db()
     assert page.get_parent().specific == AmtSectionPage.objects.get(amt=amt_50)
     assert not AmtSectionPage.objects.filter(title__startswith="32 –").exists()
