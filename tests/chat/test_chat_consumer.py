@@ -94,7 +94,9 @@ async def test_a_removed_member_stops_receiving_on_their_next_frame(
     oezlem = await open_socket(client, colleague_in_32.user)
 
     # HR moves Özlem to another Amt; the directory takes her out of Amt 32's group.
-    await sync_to_async(directory_services.person_update)(person=colleague_in_32, unit=amt_50)
+    await sync_to_async(directory_services.person_update)(
+        person=colleague_in_32, unit=amt_50, actor=directory_services.SYSTEM
+    )
     await oezlem.send_json_to({"type": "ping"})
     left = await receive_until(oezlem, "room.left")
     assert left["room"] == room_32.pk
@@ -120,7 +122,7 @@ async def test_edit_and_delete_rights(
 ):
     mover = await sync_to_async(PersonFactory)(unit=amt_32, first_name="Digital", last_name="Mover")
     await sync_to_async(directory_services.office_role_grant)(
-        person=mover, amt=amt_32, role="digital_mover"
+        person=mover, amt=amt_32, role="digital_mover", actor=directory_services.SYSTEM
     )
     lena = await open_socket(client, person_in_32.user)
     oezlem = await open_socket(client, colleague_in_32.user)
