@@ -127,12 +127,6 @@ def _managed_amt_ids(user) -> frozenset[int]:
     return cached
 
 
-def forget_cached_scope(user) -> None:
-    """After a change of the user's groups within a request (tests, the admin)."""
-    for name in ("_directory_central_hr", "_directory_managed_amt_ids"):
-        user.__dict__.pop(name, None)
-
-
 def amter_managed_by(user) -> QuerySet[OrgUnit]:
     """The Ämter whose staff data the user maintains (all of them for central HR)."""
     if not user.is_authenticated or not user.is_active:

@@ -4,15 +4,15 @@ Who may see and edit what is decided by directory/permissions.py (central HR eve
 Amt's Personalsachbearbeitung only in their Amt) through one permission policy per model.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.admin.auth import user_passes_test
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.widgets import Button
@@ -110,7 +110,9 @@ class ServiceWriteMixin:
                     form.add_error(target, message)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
-        return self.save_action()
+        response = self.save_action()
+        # Wagtail's after_create/after_edit_snippet hooks stay an extension point.
+        return self.run_after_hook() or response
 
     def write(self, form):
         raise NotImplementedError
@@ -311,30 +313,20 @@ def directory_revoke_roles_through_the_service(request, instances):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Die Rolle wurde entzogen."))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d Rolle wurde entzogen.", "%(count)d Rollen wurden entzogen.", len(roles)
+            )
+            % {"count": len(roles)},
+        )
     return redirect(reverse("wagtailsnippets_directory_officerole:list"))
 
 
 # --- HR import and restructuring ----------------------------------------------------------
 
 
-def permission_required(check):
-    """Declare who may open an admin view (a function of directory/permissions.py);
-    everyone else gets 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def checked(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return checked
-
-    return decorator
-
-
-@permission_required(permissions.user_may_import_staff)
+@user_passes_test(permissions.user_may_import_staff)
 def staff_import_view(request):
     report, applied = None, False
     form = StaffImportForm(request.POST or None, request.FILES or None)
@@ -358,7 +350,7 @@ def staff_import_view(request):
     )
 
 
-@permission_required(permissions.user_may_restructure)
+@user_passes_test(permissions.user_may_restructure)
 def restructure_view(request):
     move_form = UnitMoveForm(
         request.POST if request.POST.get("action") == "move" else None, prefix="move"
@@ -393,7 +385,7 @@ def restructure_view(request):
     )
 
 
-@permission_required(permissions.user_may_use_hr_admin)
+@user_passes_test(permissions.user_may_use_hr_admin)
 def person_offboard_view(request, pk: int):
     """Confirm, then offboard a leaver (P8) through `person_deactivate`."""
     person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=pk)

@@ -12,7 +12,6 @@ import urllib.request
 import uuid
 
 import pytest
-import websockets
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -21,6 +20,9 @@ from directory.models import LoginSession
 from intranet.sessions import session_store
 from tests.support.factories import PersonFactory
 from tests.support.server import DaphneServer, login_cookie
+from tests.support.sockets import socket_alive as _alive
+from tests.support.sockets import socket_closed_with as _closed_with
+from tests.support.sockets import socket_open as _open
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 
@@ -87,28 +89,6 @@ def _post(server: DaphneServer, path: str, cookie: str) -> int:
         return opener.open(request).status
     except urllib.error.HTTPError as answer:
         return answer.code
-
-
-async def _open(server: DaphneServer, cookie: str):
-    socket = await websockets.connect(
-        f"{server.ws_url}/ws/",
-        additional_headers={"Origin": server.url, "Cookie": cookie},
-        open_timeout=5,
-    )
-    assert json.loads(await asyncio.wait_for(socket.recv(), 5))["type"] == "hello"
-    return socket
-
-
-async def _closed_with(socket) -> int:
-    with pytest.raises(websockets.ConnectionClosed) as closed:
-        while True:
-            await asyncio.wait_for(socket.recv(), 10)
-    return closed.value.rcvd.code
-
-
-async def _alive(socket) -> bool:
-    await socket.send(json.dumps({"type": "ping"}))
-    return json.loads(await asyncio.wait_for(socket.recv(), 10)) == {"type": "pong"}
 
 
 def _key(cookie: str) -> str:

@@ -28,6 +28,27 @@ def clerk_32(amt_32):
     return person
 
 
+def person_form(person, **changes) -> dict:
+    """The person editor's POST data for `person` as stored, with `changes` on top."""
+    data = {
+        "personnel_number": person.personnel_number,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "unit": person.unit_id,
+        "further_units": [unit.pk for unit in person.further_units.all()] if person.pk else [],
+        "function": person.function,
+        "responsibilities": person.responsibilities,
+        "phone": person.phone,
+        "email": person.email,
+        "room": person.room,
+        "entry_date": "",
+        "exit_date": "",
+        "deputy": "",
+    }
+    data.update(changes)
+    return data
+
+
 def login(client, person):
     client.force_login(person.user)
     return client

@@ -15,6 +15,7 @@ from chat.models import Room
 from directory import permissions, services
 from directory.models import OfficeRole, OrgUnit, Person
 from intranet.models import AuditEntry
+from tests.directory.conftest import person_form
 from tests.support.factories import PersonFactory, UserFactory, abteilung
 
 pytestmark = pytest.mark.django_db
@@ -42,26 +43,6 @@ def logged_in(user) -> Client:
 
 def groups_of(person) -> set[str]:
     return set(person.user.groups.values_list("name", flat=True))
-
-
-def person_form(person, **changes) -> dict:
-    data = {
-        "personnel_number": person.personnel_number,
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "unit": person.unit_id,
-        "further_units": [unit.pk for unit in person.further_units.all()] if person.pk else [],
-        "function": person.function,
-        "responsibilities": person.responsibilities,
-        "phone": person.phone,
-        "email": person.email,
-        "room": person.room,
-        "entry_date": "",
-        "exit_date": "",
-        "deputy": "",
-    }
-    data.update(changes)
-    return data
 
 
 def form_errors(response) -> dict:

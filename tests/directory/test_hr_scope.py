@@ -6,6 +6,7 @@ import pytest
 from directory import permissions, services
 from directory.models import OrgUnit, Person
 from intranet.models import AuditEntry
+from tests.directory.conftest import person_form
 from tests.support.factories import PersonFactory, abteilung
 
 pytestmark = pytest.mark.django_db
@@ -47,30 +48,11 @@ def test_clerk_lists_and_edits_only_their_amt(client, clerk_32, person_in_32, pe
     )
 
 
-def _person_form(person, **changes):
-    data = {
-        "personnel_number": person.personnel_number,
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "unit": person.unit_id,
-        "function": person.function,
-        "responsibilities": "",
-        "phone": person.phone,
-        "email": person.email,
-        "room": person.room,
-        "entry_date": "",
-        "exit_date": "",
-        "deputy": "",
-    }
-    data.update(changes)
-    return data
-
-
 def test_clerk_cannot_move_a_person_out_of_their_amt(client, clerk_32, person_in_32, amt_50):
     client.force_login(clerk_32.user)
     response = client.post(
         f"/admin/snippets/directory/person/edit/{person_in_32.pk}/",
-        _person_form(person_in_32, unit=amt_50.pk),
+        person_form(person_in_32, unit=amt_50.pk),
     )
     assert response.status_code == 200
     assert "gehört nicht dazu" in response.content.decode()
@@ -82,7 +64,7 @@ def test_central_hr_edit_is_audited_and_groups_follow(client, central_hr, person
     client.force_login(central_hr.user)
     response = client.post(
         f"/admin/snippets/directory/person/edit/{person_in_32.pk}/",
-        _person_form(person_in_32, unit=amt_50.pk, function="Teamleitung"),
+        person_form(person_in_32, unit=amt_50.pk, function="Teamleitung"),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     person_in_32.refresh_from_db()

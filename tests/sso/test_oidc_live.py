@@ -4,15 +4,16 @@ once: the provider's back-channel logout token ends all of that person's session
 closes their open chat sockets with 4003 (the offboarding path, user_sessions_end)."""
 
 import asyncio
-import json
 
 import pytest
 import requests
-import websockets
 
 from directory.models import LoginSession
 from tests.support.factories import PersonFactory
 from tests.support.oidc import CALLBACK_PATH, provider_login, provider_logout
+from tests.support.sockets import socket_alive as _alive
+from tests.support.sockets import socket_closed_with as _closed_with
+from tests.support.sockets import socket_open
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.oidc]
 
@@ -38,25 +39,7 @@ def _cookie_header(device: requests.Session) -> str:
 
 
 async def _open(portal, device: requests.Session):
-    socket = await websockets.connect(
-        f"{portal.ws_url}/ws/",
-        additional_headers={"Origin": portal.url, "Cookie": _cookie_header(device)},
-        open_timeout=5,
-    )
-    assert json.loads(await asyncio.wait_for(socket.recv(), 5))["type"] == "hello"
-    return socket
-
-
-async def _closed_with(socket) -> int:
-    with pytest.raises(websockets.ConnectionClosed) as closed:
-        while True:
-            await asyncio.wait_for(socket.recv(), 10)
-    return closed.value.rcvd.code
-
-
-async def _alive(socket) -> bool:
-    await socket.send(json.dumps({"type": "ping"}))
-    return json.loads(await asyncio.wait_for(socket.recv(), 10)) == {"type": "pong"}
+    return await socket_open(portal, _cookie_header(device))
 
 
 def test_signing_out_at_the_provider_closes_the_persons_sessions_and_chat_sockets(
